@@ -1,0 +1,1 @@
+//! Cinnabar server library.
