@@ -1,1 +1,2 @@
 //! Cinnabar server library.
+pub mod config;
