@@ -862,7 +862,9 @@ fn parse_special(
         }
         Special::Save => {
             let mut argv: &[Vec<u8>] = args;
-            if argv.len() == 1 && argv[0].is_empty() {
+            // A single empty argument means "no save points" and always resets.
+            let explicit_empty = argv.len() == 1 && argv[0].is_empty();
+            if explicit_empty {
                 argv = &[];
             }
             if !argv.len().is_multiple_of(2) {
@@ -876,10 +878,11 @@ fn parse_special(
                 }
                 parsed.push(v);
             }
+            // While reading a file only the first `save` line replaces the
+            // defaults; later ones append (Redis' static `save_loaded`).
+            let keep_old = env.reading_file && *env.save_loaded && !explicit_empty;
             let mut params = match old {
-                Value::Save(p) if env.reading_file && *env.save_loaded && !argv.is_empty() => {
-                    p.clone()
-                }
+                Value::Save(p) if keep_old => p.clone(),
                 _ => Vec::new(),
             };
             if env.reading_file {
