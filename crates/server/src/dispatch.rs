@@ -90,10 +90,12 @@ impl<'a> Db<'a> {
     /// Looks a key up for writing (no hit/miss accounting).
     pub fn lookup_write(&mut self, key: &[u8]) -> Result<Option<&mut Entry>, CmdError> {
         let access = self.access_now();
-        Ok(self.locked.get(self.index, key, self.now_ms)?.map(|e| {
+        let found = self.locked.get(self.index, key, self.now_ms)?;
+        if let Some(e) = found {
             e.set_access(access);
-            e
-        }))
+            return Ok(Some(e));
+        }
+        Ok(None)
     }
 
     /// Looks a key up in another database (MOVE, COPY ... DB), without touching it.
