@@ -38,6 +38,12 @@ pub fn parse(args: &[String]) -> Result<Boot, (String, i32)> {
             "unixsocket" => startup.unixsocket = Some(v),
             "requirepass" => requirepass = if v.is_empty() { None } else { Some(v.into_bytes()) },
             "protected-mode" => tunables.protected_mode.store(v == "yes", Relaxed),
+            "maxclients" => tunables.maxclients.store(v.parse().map_err(|_| bad())?, Relaxed),
+            "proto-max-bulk-len" => tunables.proto_max_bulk_len.store(v.parse().map_err(|_| bad())?, Relaxed),
+            "client-query-buffer-limit" => {
+                tunables.client_query_buffer_limit.store(v.parse().map_err(|_| bad())?, Relaxed)
+            }
+            "hz" => tunables.hz.store(v.parse().map_err(|_| bad())?, Relaxed),
             "timeout" => tunables.timeout_secs.store(v.parse().map_err(|_| bad())?, Relaxed),
             _ => {}
         }

@@ -188,7 +188,8 @@ impl Client {
 pub struct ClientRegistry {
     clients: Mutex<BTreeMap<u64, Arc<ClientShared>>>,
     next_id: AtomicU64,
-    /// Number of connected clients.
+    /// Number of connected clients, counted from accept (so maxclients can be
+    /// enforced before a worker adopts the connection) to close.
     pub connected: AtomicUsize,
 }
 
@@ -201,14 +202,11 @@ impl ClientRegistry {
     /// Adds a client.
     pub fn add(&self, c: Arc<ClientShared>) {
         self.clients.lock().insert(c.id, c);
-        self.connected.fetch_add(1, Relaxed);
     }
 
     /// Removes a client.
     pub fn remove(&self, id: u64) {
-        if self.clients.lock().remove(&id).is_some() {
-            self.connected.fetch_sub(1, Relaxed);
-        }
+        self.clients.lock().remove(&id);
     }
 
     /// A snapshot of all clients, by increasing id.
