@@ -17,7 +17,13 @@
 //!
 //! `CINNABAR_DIFF_REFERENCE` overrides the reference binary (default:
 //! `redis-server` from `PATH`). A missing reference is a test failure, never a
-//! silent pass.
+//! silent pass. `CINNABAR_DIFF_TRACE=1` (with `-- --nocapture`) prints every
+//! step with the reference's reply, which helps when writing cases. Random
+//! sequences live in `tests/diff_random.rs`.
+//!
+//! The reference is Redis 7.0 (Debian's package) while Cinnabar targets 7.2;
+//! the few known differences are pinned with `@since72` (below). The subject
+//! counts as 7.2 unless its `INFO server` reports an older `redis_version`.
 //!
 //! # Case-file format (`tests/diff/*.txt`)
 //!
@@ -73,7 +79,9 @@
 //! * `@skip-redis`: do not send the line to the reference (needs `@expect`).
 //! * `@skip`: do not run the line (documents a known gap).
 //! * `@closed`: after the reply, both servers must have closed the
-//!   connection; fresh connections are opened for the following lines.
+//!   connection; fresh connections are opened for the following lines. A
+//!   close that is not announced this way fails the step, and so do extra
+//!   reply bytes beyond the frames read.
 //! * `@frames N` (RAW only): read N reply frames (default 1; 0 reads none,
 //!   e.g. to send a request in several pieces).
 //!
@@ -420,4 +428,69 @@ fn server_process_is_killed_on_drop() {
         "server still accepting connections after drop"
     );
     assert!(client.is_closed());
+}
+
+#[test]
+fn judge_applies_annotations() {
+    use support::cases::parse;
+    use support::runner::judge;
+    let file = parse(
+        "=== c\n\
+         ZSCORE z a @since72 \"$3\\r\\n0.1\\r\\n\"\n\
+         TTL k @range 0 10\n\
+         KEYS * @sorted\n\
+         CLIENT ID @type\n",
+        "inline",
+    )
+    .expect("parse");
+    let steps = &file.cases[0].steps;
+    let frame = |b: &[u8]| Reply::Frame(b.to_vec());
+    let old = frame(b"$19\r\n0.10000000000000001\r\n");
+    let new = frame(b"$3\r\n0.1\r\n");
+    // A 7.2 subject must match the literal, not the 7.0 reference...
+    assert!(judge(Some(&old), &new, &steps[0].checks, true).is_ok());
+    assert!(judge(Some(&old), &old, &steps[0].checks, true).is_err());
+    // ...and a 7.0 subject (validation run) must match the reference.
+    assert!(judge(Some(&old), &old, &steps[0].checks, false).is_ok());
+    assert!(judge(Some(&old), &new, &steps[0].checks, false).is_err());
+    assert!(judge(
+        Some(&frame(b":3\r\n")),
+        &frame(b":7\r\n"),
+        &steps[1].checks,
+        true
+    )
+    .is_ok());
+    assert!(judge(
+        Some(&frame(b":3\r\n")),
+        &frame(b":-2\r\n"),
+        &steps[1].checks,
+        true
+    )
+    .is_err());
+    let ab = frame(b"*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+    let ba = frame(b"*2\r\n$1\r\nb\r\n$1\r\na\r\n");
+    assert!(judge(Some(&ab), &ba, &steps[2].checks, true).is_ok());
+    assert!(judge(
+        Some(&ab),
+        &frame(b"*1\r\n$1\r\na\r\n"),
+        &steps[2].checks,
+        true
+    )
+    .is_err());
+    assert!(judge(
+        Some(&frame(b":3\r\n")),
+        &frame(b":9\r\n"),
+        &steps[3].checks,
+        true
+    )
+    .is_ok());
+    assert!(judge(
+        Some(&frame(b":3\r\n")),
+        &frame(b"$1\r\n9\r\n"),
+        &steps[3].checks,
+        true
+    )
+    .is_err());
+    // Unannounced closes never pass, even on both sides.
+    assert!(judge(Some(&Reply::Closed), &Reply::Closed, &steps[3].checks, true).is_err());
 }

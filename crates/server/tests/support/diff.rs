@@ -237,6 +237,24 @@ impl DiffPair {
         )
     }
 
+    /// Bytes each side has received beyond the replies read so far, as
+    /// `(reference, subject)`. Non-empty means a server sent more than was
+    /// asked for (or a RAW step read too few frames).
+    pub fn pending(&self) -> (&[u8], &[u8]) {
+        (
+            self.reference.client.pending(),
+            self.subject.client.pending(),
+        )
+    }
+
+    /// Whether the subject still answers `PING` on a fresh connection.
+    pub fn subject_responds(&mut self) -> bool {
+        let Ok(mut client) = RawClient::connect(self.subject.server.addr()) else {
+            return false;
+        };
+        matches!(client.request(&["PING"]), Reply::Frame(f) if f == b"+PONG\r\n")
+    }
+
     /// Sends a command to both and panics unless the replies are identical.
     /// Returns the (common) reply bytes.
     pub fn assert_same<A: AsRef<[u8]>>(&mut self, args: &[A]) -> Vec<u8> {

@@ -104,6 +104,13 @@ pub fn run_cases(pair: &mut DiffPair, file: &CaseFile) -> Report {
                 );
                 msg.push_str(&pair.diagnostics());
                 report.failures.push(msg);
+                if !pair.subject_responds() {
+                    report.failures.push(format!(
+                        "the subject no longer answers PING: the remaining cases of {} were not run",
+                        file.name
+                    ));
+                    return report;
+                }
                 break;
             }
             report.steps_run += 1;
@@ -161,6 +168,19 @@ pub fn run_step(pair: &mut DiffPair, step: &Step) -> Result<(), String> {
             }
         }
         Action::Reconnect => pair.try_reconnect()?,
+    }
+    let (ref_extra, subj_extra) = pair.pending();
+    if !ref_extra.is_empty() {
+        return Err(format!(
+            "  the reference sent more replies than were read (raise @frames?): {}\n",
+            resp::escape(ref_extra)
+        ));
+    }
+    if !subj_extra.is_empty() {
+        return Err(format!(
+            "  the subject sent unexpected extra bytes after its reply: {}\n",
+            resp::escape(subj_extra)
+        ));
     }
     if checks.closed {
         let (ref_closed, subj_closed) = pair.closed();
