@@ -179,13 +179,19 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, String> {
             if bytes.get(i).is_some_and(|c| !c.is_ascii_whitespace()) {
                 return Err("closing quote must be followed by a space".to_string());
             }
-            tokens.push(Token { bytes: out, quoted: true });
+            tokens.push(Token {
+                bytes: out,
+                quoted: true,
+            });
         } else {
             while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
                 out.push(bytes[i]);
                 i += 1;
             }
-            tokens.push(Token { bytes: out, quoted: false });
+            tokens.push(Token {
+                bytes: out,
+                quoted: false,
+            });
         }
     }
     Ok(tokens)
@@ -193,7 +199,8 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, String> {
 
 /// Reads and parses a case file; `name` is used in messages.
 pub fn load(path: &Path, name: &str) -> Result<CaseFile, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text =
+        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     parse(&text, name)
 }
 
@@ -224,14 +231,19 @@ pub fn parse(text: &str, name: &str) -> Result<CaseFile, String> {
             continue;
         }
         let tokens = tokenize(line).map_err(err)?;
-        let first_plain = tokens.first().filter(|t| !t.quoted).map(|t| t.bytes.as_slice());
+        let first_plain = tokens
+            .first()
+            .filter(|t| !t.quoted)
+            .map(|t| t.bytes.as_slice());
         if first_plain == Some(b"ARGS") {
             if !file.cases.is_empty() {
                 return Err(err("ARGS must come before the first case".to_string()));
             }
             for t in &tokens[1..] {
-                file.server_args
-                    .push(String::from_utf8(t.bytes.clone()).map_err(|_| err("ARGS must be UTF-8".into()))?);
+                file.server_args.push(
+                    String::from_utf8(t.bytes.clone())
+                        .map_err(|_| err("ARGS must be UTF-8".into()))?,
+                );
             }
             continue;
         }
@@ -256,7 +268,11 @@ fn parse_step(tokens: &[Token], line: usize, source: &str) -> Result<Step, Strin
     }
     let checks = parse_checks(annotations)?;
     let first = &words[0];
-    let directive = if first.quoted { None } else { Some(first.bytes.as_slice()) };
+    let directive = if first.quoted {
+        None
+    } else {
+        Some(first.bytes.as_slice())
+    };
     let action = match directive {
         Some(b"RAW") => {
             if words.len() != 2 {
@@ -298,7 +314,9 @@ fn parse_checks(tokens: &[Token]) -> Result<Checks, String> {
     while let Some(tok) = it.next() {
         let word = String::from_utf8_lossy(&tok.bytes).into_owned();
         if tok.quoted || !word.starts_with('@') {
-            return Err(format!("unexpected token {word:?} among annotations (quote arguments that start with '@')"));
+            return Err(format!(
+                "unexpected token {word:?} among annotations (quote arguments that start with '@')"
+            ));
         }
         let mut arg = |what: &str| {
             it.next()
@@ -321,7 +339,8 @@ fn parse_checks(tokens: &[Token]) -> Result<Checks, String> {
             "@closed" => checks.closed = true,
             "@frames" => {
                 let n = parse_int(&arg("a frame count")?)?;
-                checks.frames = usize::try_from(n).map_err(|_| "@frames must be >= 0".to_string())?;
+                checks.frames =
+                    usize::try_from(n).map_err(|_| "@frames must be >= 0".to_string())?;
             }
             "@since72" => checks.since72 = Some(arg("a quoted raw reply")?),
             "@expect" => checks.expect = Some(arg("a quoted raw reply")?),
@@ -334,7 +353,8 @@ fn parse_checks(tokens: &[Token]) -> Result<Checks, String> {
         return Err("@skip-redis needs @expect (nothing else to compare against)".to_string());
     }
     for literal in [&checks.since72, &checks.expect].into_iter().flatten() {
-        super::resp::parse_exact(literal).map_err(|e| format!("reply literal is not one RESP frame: {e}"))?;
+        super::resp::parse_exact(literal)
+            .map_err(|e| format!("reply literal is not one RESP frame: {e}"))?;
     }
     Ok(checks)
 }
@@ -343,5 +363,10 @@ fn parse_int(bytes: &[u8]) -> Result<i64, String> {
     std::str::from_utf8(bytes)
         .ok()
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| format!("expected an integer, got {:?}", String::from_utf8_lossy(bytes)))
+        .ok_or_else(|| {
+            format!(
+                "expected an integer, got {:?}",
+                String::from_utf8_lossy(bytes)
+            )
+        })
 }

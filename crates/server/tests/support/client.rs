@@ -148,7 +148,10 @@ impl RawClient {
         if self.buf.is_empty() {
             Reply::Closed
         } else {
-            Reply::Failed(format!("{why} in the middle of a frame: {}", resp::escape(&self.buf)))
+            Reply::Failed(format!(
+                "{why} in the middle of a frame: {}",
+                resp::escape(&self.buf)
+            ))
         }
     }
 

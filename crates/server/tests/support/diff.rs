@@ -39,7 +39,11 @@ pub fn reference_binary() -> PathBuf {
         return path;
     }
     let mut candidates: Vec<PathBuf> = env::var_os("PATH")
-        .map(|p| env::split_paths(&p).map(|d| d.join("redis-server")).collect())
+        .map(|p| {
+            env::split_paths(&p)
+                .map(|d| d.join("redis-server"))
+                .collect()
+        })
         .unwrap_or_default();
     candidates.push(PathBuf::from("/usr/bin/redis-server"));
     candidates.push(PathBuf::from("/usr/local/bin/redis-server"));
@@ -129,7 +133,10 @@ impl DiffPair {
         let Some(rest) = text.split("redis_version:").nth(1) else {
             return true;
         };
-        let mut parts = rest.trim().split(['.', '\r', '\n']).map(|p| p.parse::<u32>().unwrap_or(0));
+        let mut parts = rest
+            .trim()
+            .split(['.', '\r', '\n'])
+            .map(|p| p.parse::<u32>().unwrap_or(0));
         let major = parts.next().unwrap_or(0);
         let minor = parts.next().unwrap_or(0);
         (major, minor) >= (7, 2)
@@ -166,7 +173,10 @@ impl DiffPair {
     pub fn try_reset(&mut self) -> Result<(), String> {
         self.try_reconnect()?;
         let outcome = self.request(&["FLUSHALL"]);
-        for (side, reply) in [("reference", &outcome.reference), ("subject", &outcome.subject)] {
+        for (side, reply) in [
+            ("reference", &outcome.reference),
+            ("subject", &outcome.subject),
+        ] {
             if reply.frame() != Some(b"+OK\r\n".as_slice()) {
                 return Err(format!("FLUSHALL failed on the {side}: {reply}"));
             }
@@ -221,7 +231,28 @@ impl DiffPair {
     /// Whether each connection has been closed by its server, as
     /// `(reference, subject)`. See [`RawClient::is_closed`].
     pub fn closed(&mut self) -> (bool, bool) {
-        (self.reference.client.is_closed(), self.subject.client.is_closed())
+        (
+            self.reference.client.is_closed(),
+            self.subject.client.is_closed(),
+        )
+    }
+
+    /// Bytes each side has received beyond the replies read so far, as
+    /// `(reference, subject)`. Non-empty means a server sent more than was
+    /// asked for (or a RAW step read too few frames).
+    pub fn pending(&self) -> (&[u8], &[u8]) {
+        (
+            self.reference.client.pending(),
+            self.subject.client.pending(),
+        )
+    }
+
+    /// Whether the subject still answers `PING` on a fresh connection.
+    pub fn subject_responds(&mut self) -> bool {
+        let Ok(mut client) = RawClient::connect(self.subject.server.addr()) else {
+            return false;
+        };
+        matches!(client.request(&["PING"]), Reply::Frame(f) if f == b"+PONG\r\n")
     }
 
     /// Sends a command to both and panics unless the replies are identical.
@@ -252,7 +283,10 @@ impl DiffPair {
     /// the output of any server that is no longer running.
     pub fn diagnostics(&mut self) -> String {
         let mut out = String::new();
-        for (role, side) in [("reference", &mut self.reference), ("subject", &mut self.subject)] {
+        for (role, side) in [
+            ("reference", &mut self.reference),
+            ("subject", &mut self.subject),
+        ] {
             if !side.server.is_running() {
                 out.push_str(&format!(
                     "  the {role} server ({}) is no longer running!\n{}",

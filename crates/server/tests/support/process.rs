@@ -129,7 +129,11 @@ impl ServerProcess {
         for (name, file) in [("stdout", "stdout.log"), ("stderr", "stderr.log")] {
             let text = read_tail(&self.dir.join(file), 8192);
             if !text.trim().is_empty() {
-                out.push_str(&format!("--- {} {name} ---\n{}\n", self.binary.display(), text.trim_end()));
+                out.push_str(&format!(
+                    "--- {} {name} ---\n{}\n",
+                    self.binary.display(),
+                    text.trim_end()
+                ));
             }
         }
         if out.is_empty() {
@@ -142,7 +146,11 @@ impl ServerProcess {
         let deadline = Instant::now() + STARTUP_TIMEOUT;
         let mut backoff = Duration::from_millis(2);
         loop {
-            if let Some(status) = self.child.try_wait().map_err(|e| Startup::Failed(e.to_string()))? {
+            if let Some(status) = self
+                .child
+                .try_wait()
+                .map_err(|e| Startup::Failed(e.to_string()))?
+            {
                 let logs = self.logs();
                 if logs.contains("in use") {
                     return Err(Startup::PortInUse);
@@ -180,7 +188,8 @@ impl ServerProcess {
     /// One readiness probe: connect, send PING, expect any complete reply
     /// other than `-LOADING`.
     fn ping_once(&self) -> bool {
-        let Ok(mut stream) = TcpStream::connect_timeout(&self.addr(), Duration::from_secs(2)) else {
+        let Ok(mut stream) = TcpStream::connect_timeout(&self.addr(), Duration::from_secs(2))
+        else {
             return false;
         };
         let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
@@ -261,7 +270,10 @@ pub fn free_port() -> io::Result<u16> {
 /// listening on 127.0.0.1:`port`. `None` when this cannot be determined.
 fn owns_listening_port(pid: u32, port: u16) -> Option<bool> {
     let table = fs::read_to_string("/proc/net/tcp").ok()?;
-    let wanted = [format!("0100007F:{port:04X}"), format!("00000000:{port:04X}")];
+    let wanted = [
+        format!("0100007F:{port:04X}"),
+        format!("00000000:{port:04X}"),
+    ];
     let inodes: Vec<String> = table
         .lines()
         .skip(1)
@@ -291,7 +303,8 @@ fn scratch_dir() -> Result<PathBuf, String> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    let dir = std::env::temp_dir().join(format!("cinnabar-test-{}-{n}-{nanos}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("cinnabar-test-{}-{n}-{nanos}", std::process::id()));
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     Ok(dir)
 }
@@ -318,7 +331,8 @@ type SpawnRequest = (Command, mpsc::Sender<io::Result<Child>>);
 /// servers that outlive it (e.g. ones kept in a `static`).
 fn spawn(binary: &Path, args: &[String], dir: &Path) -> Result<Child, String> {
     let open = |name: &str| {
-        File::create(dir.join(name)).map_err(|e| format!("cannot create log file in {}: {e}", dir.display()))
+        File::create(dir.join(name))
+            .map_err(|e| format!("cannot create log file in {}: {e}", dir.display()))
     };
     let mut cmd = Command::new(binary);
     cmd.args(args)

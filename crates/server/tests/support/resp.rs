@@ -70,7 +70,8 @@ pub enum Frame {
 
 /// Encodes an argument vector as a RESP multibulk request.
 pub fn encode_command<A: AsRef<[u8]>>(args: &[A]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(16 + args.iter().map(|a| a.as_ref().len() + 16).sum::<usize>());
+    let mut out =
+        Vec::with_capacity(16 + args.iter().map(|a| a.as_ref().len() + 16).sum::<usize>());
     out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
     for arg in args {
         let arg = arg.as_ref();
@@ -190,8 +191,12 @@ impl Parser<'_> {
                 if len == -1 && kind == b'$' {
                     return Ok(Some(Frame::Blob { kind, data: None }));
                 }
-                let len = usize::try_from(len).map_err(|_| format!("negative blob length {len}"))?;
-                Ok(self.payload(len)?.map(|data| Frame::Blob { kind, data: Some(data) }))
+                let len =
+                    usize::try_from(len).map_err(|_| format!("negative blob length {len}"))?;
+                Ok(self.payload(len)?.map(|data| Frame::Blob {
+                    kind,
+                    data: Some(data),
+                }))
             }
             b'*' | b'~' | b'>' | b'%' | b'|' => {
                 if text == b"?" && kind != b'|' {
@@ -201,7 +206,8 @@ impl Parser<'_> {
                 if count == -1 && kind == b'*' {
                     return Ok(Some(Frame::Aggregate { kind, items: None }));
                 }
-                let count = usize::try_from(count).map_err(|_| format!("negative aggregate length {count}"))?;
+                let count = usize::try_from(count)
+                    .map_err(|_| format!("negative aggregate length {count}"))?;
                 let count = if kind == b'%' || kind == b'|' {
                     count.checked_mul(2).ok_or("aggregate length overflow")?
                 } else {
@@ -216,7 +222,10 @@ impl Parser<'_> {
                         value: Box::new(value),
                     }));
                 }
-                Ok(Some(Frame::Aggregate { kind, items: Some(items) }))
+                Ok(Some(Frame::Aggregate {
+                    kind,
+                    items: Some(items),
+                }))
             }
             other => Err(format!(
                 "unknown frame type byte {:?} at offset {start}",
@@ -292,7 +301,10 @@ impl Frame {
                 out.push(*kind);
                 out.extend_from_slice(b"-1\r\n");
             }
-            Frame::Blob { kind, data: Some(d) } => {
+            Frame::Blob {
+                kind,
+                data: Some(d),
+            } => {
                 out.push(*kind);
                 out.extend_from_slice(format!("{}\r\n", d.len()).as_bytes());
                 out.extend_from_slice(d);
@@ -311,8 +323,15 @@ impl Frame {
                 out.push(*kind);
                 out.extend_from_slice(b"-1\r\n");
             }
-            Frame::Aggregate { kind, items: Some(items) } => {
-                let n = if *kind == b'%' { items.len() / 2 } else { items.len() };
+            Frame::Aggregate {
+                kind,
+                items: Some(items),
+            } => {
+                let n = if *kind == b'%' {
+                    items.len() / 2
+                } else {
+                    items.len()
+                };
                 out.push(*kind);
                 out.extend_from_slice(format!("{n}\r\n").as_bytes());
                 for item in items {
@@ -359,9 +378,10 @@ impl Frame {
     /// a map of two entries has four), or `None` for non-aggregates and nulls.
     pub fn element_count(&self) -> Option<usize> {
         match self {
-            Frame::Aggregate { items: Some(items), .. } | Frame::StreamedAggregate { items, .. } => {
-                Some(items.len())
+            Frame::Aggregate {
+                items: Some(items), ..
             }
+            | Frame::StreamedAggregate { items, .. } => Some(items.len()),
             Frame::Attributed { value, .. } => value.element_count(),
             _ => None,
         }
@@ -371,8 +391,14 @@ impl Frame {
     /// strings holding a base-10 integer.
     pub fn as_integer(&self) -> Option<i64> {
         let text = match self {
-            Frame::Line { kind: b':' | b'+' | b'(', text } => text.as_slice(),
-            Frame::Blob { kind: b'$', data: Some(d) } => d.as_slice(),
+            Frame::Line {
+                kind: b':' | b'+' | b'(',
+                text,
+            } => text.as_slice(),
+            Frame::Blob {
+                kind: b'$',
+                data: Some(d),
+            } => d.as_slice(),
             Frame::Attributed { value, .. } => return value.as_integer(),
             _ => return None,
         };
@@ -384,7 +410,10 @@ impl Frame {
     /// multisets compare equal. Map entries are sorted as key/value pairs.
     pub fn sorted_deep(&self) -> Frame {
         match self {
-            Frame::Aggregate { kind, items: Some(items) } => Frame::Aggregate {
+            Frame::Aggregate {
+                kind,
+                items: Some(items),
+            } => Frame::Aggregate {
                 kind: *kind,
                 items: Some(sort_items(*kind, items)),
             },
@@ -411,13 +440,21 @@ fn sort_items(kind: u8, items: &[Frame]) -> Vec<Frame> {
                 if let Some(v) = p.get(1) {
                     key.extend(v.encode());
                 }
-                (key, p[0].clone(), p.get(1).cloned().unwrap_or(Frame::Line { kind: b'_', text: vec![] }))
+                (
+                    key,
+                    p[0].clone(),
+                    p.get(1).cloned().unwrap_or(Frame::Line {
+                        kind: b'_',
+                        text: vec![],
+                    }),
+                )
             })
             .collect();
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
         pairs.into_iter().flat_map(|(_, k, v)| [k, v]).collect()
     } else {
-        let mut keyed: Vec<(Vec<u8>, Frame)> = sorted.into_iter().map(|f| (f.encode(), f)).collect();
+        let mut keyed: Vec<(Vec<u8>, Frame)> =
+            sorted.into_iter().map(|f| (f.encode(), f)).collect();
         keyed.sort_by(|a, b| a.0.cmp(&b.0));
         keyed.into_iter().map(|(_, f)| f).collect()
     }

@@ -18,7 +18,9 @@ const MAX_REPORTED: usize = 25;
 
 /// Directory holding the case files.
 pub fn case_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("diff")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("diff")
 }
 
 /// Loads `tests/diff/<file_name>`, runs every case against a fresh server
@@ -47,7 +49,11 @@ pub fn run_case_file(file_name: &str) {
             msg.push_str(failure);
         }
         if report.failures.len() > MAX_REPORTED {
-            let _ = writeln!(msg, "\n... and {} more", report.failures.len() - MAX_REPORTED);
+            let _ = writeln!(
+                msg,
+                "\n... and {} more",
+                report.failures.len() - MAX_REPORTED
+            );
         }
         panic!("{msg}");
     }
@@ -80,7 +86,9 @@ pub fn run_cases(pair: &mut DiffPair, file: &CaseFile) -> Report {
                 pair.diagnostics()
             ));
             if !pair.both_running() {
-                report.failures.push("a server died; remaining cases were not run".to_string());
+                report
+                    .failures
+                    .push("a server died; remaining cases were not run".to_string());
                 break;
             }
             continue;
@@ -96,6 +104,13 @@ pub fn run_cases(pair: &mut DiffPair, file: &CaseFile) -> Report {
                 );
                 msg.push_str(&pair.diagnostics());
                 report.failures.push(msg);
+                if !pair.subject_responds() {
+                    report.failures.push(format!(
+                        "the subject no longer answers PING: the remaining cases of {} were not run",
+                        file.name
+                    ));
+                    return report;
+                }
                 break;
             }
             report.steps_run += 1;
@@ -122,16 +137,27 @@ pub fn run_step(pair: &mut DiffPair, step: &Step) -> Result<(), String> {
             for i in 0..checks.frames {
                 let outcome = pair.read_replies();
                 if tracing() {
-                    eprintln!("{:>5}: {}  ->  {}", step.line, step.source, outcome.reference);
+                    eprintln!(
+                        "{:>5}: {}  ->  {}",
+                        step.line, step.source, outcome.reference
+                    );
                 }
-                judge(Some(&outcome.reference), &outcome.subject, checks, pair.subject_is_72())
-                    .map_err(|e| format!("  (reply frame {} of {})\n{e}", i + 1, checks.frames))?;
+                judge(
+                    Some(&outcome.reference),
+                    &outcome.subject,
+                    checks,
+                    pair.subject_is_72(),
+                )
+                .map_err(|e| format!("  (reply frame {} of {})\n{e}", i + 1, checks.frames))?;
             }
         }
         Action::Hello(version) => {
             let outcome = pair.request(&["HELLO", &version.to_string()]);
             let want = if *version == 3 { b'%' } else { b'*' };
-            for (side, reply) in [("reference", &outcome.reference), ("subject", &outcome.subject)] {
+            for (side, reply) in [
+                ("reference", &outcome.reference),
+                ("subject", &outcome.subject),
+            ] {
                 let ok = reply.frame().and_then(|f| f.first()) == Some(&want);
                 if !ok {
                     return Err(format!(
@@ -143,13 +169,31 @@ pub fn run_step(pair: &mut DiffPair, step: &Step) -> Result<(), String> {
         }
         Action::Reconnect => pair.try_reconnect()?,
     }
+    let (ref_extra, subj_extra) = pair.pending();
+    if !ref_extra.is_empty() {
+        return Err(format!(
+            "  the reference sent more replies than were read (raise @frames?): {}\n",
+            resp::escape(ref_extra)
+        ));
+    }
+    if !subj_extra.is_empty() {
+        return Err(format!(
+            "  the subject sent unexpected extra bytes after its reply: {}\n",
+            resp::escape(subj_extra)
+        ));
+    }
     if checks.closed {
         let (ref_closed, subj_closed) = pair.closed();
         if !checks.skip_redis && !ref_closed {
-            return Err("  the reference did NOT close the connection: the case file is wrong\n".to_string());
+            return Err(
+                "  the reference did NOT close the connection: the case file is wrong\n"
+                    .to_string(),
+            );
         }
         if !subj_closed {
-            return Err("  the subject did not close the connection (the reference did)\n".to_string());
+            return Err(
+                "  the subject did not close the connection (the reference did)\n".to_string(),
+            );
         }
         pair.try_reconnect()?;
     }
@@ -164,13 +208,30 @@ pub fn tracing() -> bool {
 }
 
 fn show_pair(reference: Option<&Reply>, subject: &Reply) -> String {
-    let reference = reference.map_or_else(|| "<not sent (@skip-redis)>".to_string(), ToString::to_string);
+    let reference = reference.map_or_else(
+        || "<not sent (@skip-redis)>".to_string(),
+        ToString::to_string,
+    );
     format!("  reference: {reference}\n  subject:   {subject}\n")
 }
 
 /// Compares the replies of one step according to `checks`.
-pub fn judge(reference: Option<&Reply>, subject: &Reply, checks: &Checks, subject_is_72: bool) -> Result<(), String> {
+pub fn judge(
+    reference: Option<&Reply>,
+    subject: &Reply,
+    checks: &Checks,
+    subject_is_72: bool,
+) -> Result<(), String> {
     let both = show_pair(reference, subject);
+    // Two closed connections would compare equal and hide every following
+    // line; a close is only legitimate where `@closed` checks for it (after
+    // the expected replies).
+    if reference.is_some_and(|r| matches!(r, Reply::Closed)) {
+        return Err(format!(
+            "{both}  the REFERENCE closed the connection here: mark the previous \
+             line with @closed (use `@frames 0 @closed` for a close without reply)\n"
+        ));
+    }
     if let (Some(literal), true) = (&checks.since72, subject_is_72) {
         if subject.frame() != Some(literal.as_slice()) {
             return Err(format!(
@@ -183,7 +244,10 @@ pub fn judge(reference: Option<&Reply>, subject: &Reply, checks: &Checks, subjec
     if let Some(literal) = &checks.expect {
         let matches = |r: &Reply| r.frame() == Some(literal.as_slice());
         if !matches(subject) || reference.is_some_and(|r| !matches(r)) {
-            return Err(format!("{both}  expected:  {} (@expect)\n", resp::escape(literal)));
+            return Err(format!(
+                "{both}  expected:  {} (@expect)\n",
+                resp::escape(literal)
+            ));
         }
         return Ok(());
     }
@@ -226,7 +290,9 @@ pub fn judge(reference: Option<&Reply>, subject: &Reply, checks: &Checks, subjec
         Compare::Range(lo, hi) => {
             let within = |f: &Frame| f.as_integer().is_some_and(|v| (lo..=hi).contains(&v));
             if !within(&rf) {
-                return mismatch(&format!("@range {lo} {hi}: the REFERENCE is out of range (case file wrong?)"));
+                return mismatch(&format!(
+                    "@range {lo} {hi}: the REFERENCE is out of range (case file wrong?)"
+                ));
             }
             if !within(&sf) {
                 return mismatch(&format!("@range {lo} {hi} (integer within bounds)"));
