@@ -425,4 +425,30 @@ mod tests {
         assert_eq!(e.key(), b"");
         assert_eq!(e.value().encoding_name(), "embstr");
     }
+
+    #[test]
+    fn object_pointer_lifecycle() {
+        let big = vec![b'x'; 100];
+        let mut e = Entry::new(b"k", NewValue::string(&big), None, 7).expect("entry");
+        if let Some(Object::Str(v)) = e.object_mut() {
+            v.extend_from_slice(b"yz");
+        }
+        // Rebuilding the blob for an expire must keep the same object.
+        e.set_expire(Some(42));
+        e.set_expire(None);
+        e.set_expire(Some(43));
+        assert_eq!(e.value().as_string().map(|c| c.len()), Some(102));
+        assert_eq!(e.key(), b"k");
+        let taken = e.take_object().expect("object");
+        assert!(matches!(*taken, Object::Str(ref v) if v.len() == 102));
+        assert!(matches!(e.value(), ValueRef::Embstr(b"")));
+        assert_eq!(e.expire(), Some(43));
+        // Replacing an object value frees the old one; dropping frees the new one.
+        let mut e = Entry::new(b"k", NewValue::raw_string(vec![1; 50]), None, 0).expect("entry");
+        e.set_value(NewValue::raw_string(vec![2; 60]));
+        e.set_value(NewValue::Int(5));
+        assert!(matches!(e.value(), ValueRef::Int(5)));
+        let e2 = Entry::new(b"k2", NewValue::raw_string(vec![3; 70]), Some(1), 0).expect("entry");
+        drop(e2);
+    }
 }
