@@ -97,6 +97,51 @@ pub struct Tunables {
     pub lfu_log_factor: AtomicU64,
     /// `lfu-decay-time`.
     pub lfu_decay_time: AtomicU64,
+    /// Encoding thresholds of the collection types.
+    pub enc: EncodingLimits,
+}
+
+/// The `*-max-listpack-*`, `set-max-intset-entries`, `list-*` and HyperLogLog
+/// thresholds, read whenever a collection may change encoding.
+#[derive(Debug)]
+pub struct EncodingLimits {
+    /// `list-max-listpack-size` (negative: node size class -1..-5).
+    pub list_max_listpack_size: AtomicI64,
+    /// `list-compress-depth`.
+    pub list_compress_depth: AtomicU64,
+    /// `hash-max-listpack-entries`.
+    pub hash_max_listpack_entries: AtomicU64,
+    /// `hash-max-listpack-value`.
+    pub hash_max_listpack_value: AtomicU64,
+    /// `set-max-intset-entries`.
+    pub set_max_intset_entries: AtomicU64,
+    /// `set-max-listpack-entries`.
+    pub set_max_listpack_entries: AtomicU64,
+    /// `set-max-listpack-value`.
+    pub set_max_listpack_value: AtomicU64,
+    /// `zset-max-listpack-entries`.
+    pub zset_max_listpack_entries: AtomicU64,
+    /// `zset-max-listpack-value`.
+    pub zset_max_listpack_value: AtomicU64,
+    /// `hll-sparse-max-bytes`.
+    pub hll_sparse_max_bytes: AtomicU64,
+}
+
+impl Default for EncodingLimits {
+    fn default() -> Self {
+        EncodingLimits {
+            list_max_listpack_size: AtomicI64::new(-2),
+            list_compress_depth: AtomicU64::new(0),
+            hash_max_listpack_entries: AtomicU64::new(128),
+            hash_max_listpack_value: AtomicU64::new(64),
+            set_max_intset_entries: AtomicU64::new(512),
+            set_max_listpack_entries: AtomicU64::new(128),
+            set_max_listpack_value: AtomicU64::new(64),
+            zset_max_listpack_entries: AtomicU64::new(128),
+            zset_max_listpack_value: AtomicU64::new(64),
+            hll_sparse_max_bytes: AtomicU64::new(3000),
+        }
+    }
 }
 
 impl Default for Tunables {
@@ -122,6 +167,7 @@ impl Default for Tunables {
             lfu: AtomicBool::new(false),
             lfu_log_factor: AtomicU64::new(10),
             lfu_decay_time: AtomicU64::new(1),
+            enc: EncodingLimits::default(),
         }
     }
 }

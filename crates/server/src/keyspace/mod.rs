@@ -8,6 +8,7 @@
 //! ([`Keyspace::lock_keys`]), which rules out deadlock by construction.
 
 pub mod blob;
+pub mod blocking;
 pub mod entry;
 pub mod expire;
 pub mod scan;
@@ -83,6 +84,8 @@ pub struct Shard {
     dbs: Box<[Option<Box<DbShard>>]>,
     first_slot: usize,
     slot_count: usize,
+    /// Clients blocked on keys of this shard.
+    pub blocked: blocking::BlockedKeys,
 }
 
 impl Shard {
@@ -111,7 +114,8 @@ impl Shard {
         self.dbs.get_mut(db).and_then(Option::take)
     }
 
-    /// Swaps two databases' data (SWAPDB).
+    /// Swaps two databases' data (SWAPDB). Blocked clients stay with their database
+    /// number, as in Redis: a client waiting in db 0 now waits on db 0's new keys.
     pub fn swap_dbs(&mut self, a: usize, b: usize) {
         if a < self.dbs.len() && b < self.dbs.len() {
             self.dbs.swap(a, b);
@@ -143,6 +147,7 @@ impl Keyspace {
                     dbs: (0..num_dbs).map(|_| None).collect(),
                     first_slot: i * slot_count,
                     slot_count,
+                    blocked: blocking::BlockedKeys::default(),
                 }))
             })
             .collect();
