@@ -141,24 +141,6 @@ impl BlockedKeys {
             }
         }
     }
-
-    /// Moves the queues of two databases (SWAPDB).
-    pub fn swap_dbs(&mut self, a: usize, b: usize) {
-        let old = std::mem::take(&mut self.queues);
-        self.queues = old
-            .into_iter()
-            .map(|((db, key), q)| {
-                let db = if db == a {
-                    b
-                } else if db == b {
-                    a
-                } else {
-                    db
-                };
-                ((db, key), q)
-            })
-            .collect();
-    }
 }
 
 #[cfg(test)]
