@@ -1,0 +1,20 @@
+//! The hash type and its encodings.
+
+/// A hash value.
+///
+/// Keep this type at most 24 bytes: it is stored inline in [`super::Object`], whose
+/// size every heap value pays.
+#[derive(Debug, Clone, Default)]
+pub struct Hash {}
+
+impl Hash {
+    /// The name reported by `OBJECT ENCODING`.
+    pub fn encoding_name(&self) -> &'static str {
+        "listpack"
+    }
+
+    /// Approximate heap bytes, for `MEMORY USAGE`.
+    pub fn memory_usage(&self) -> usize {
+        0
+    }
+}

@@ -1,0 +1,20 @@
+//! The list type and its encodings.
+
+/// A list value.
+///
+/// Keep this type at most 24 bytes: it is stored inline in [`super::Object`], whose
+/// size every heap value pays.
+#[derive(Debug, Clone, Default)]
+pub struct List {}
+
+impl List {
+    /// The name reported by `OBJECT ENCODING`.
+    pub fn encoding_name(&self) -> &'static str {
+        "listpack"
+    }
+
+    /// Approximate heap bytes, for `MEMORY USAGE`.
+    pub fn memory_usage(&self) -> usize {
+        0
+    }
+}
