@@ -24,6 +24,11 @@ impl ReplyBuf {
         Self::default()
     }
 
+    /// An empty buffer for the given protocol version.
+    pub fn with_resp3(resp3: bool) -> Self {
+        ReplyBuf { resp3, ..Self::default() }
+    }
+
     /// Bytes waiting to be written.
     #[inline]
     pub fn len(&self) -> usize {

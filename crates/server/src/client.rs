@@ -98,6 +98,8 @@ pub struct ClientShared {
     pub lib_ver: Mutex<Vec<u8>>,
     /// Authenticated user.
     pub user: Mutex<String>,
+    /// The wait this client is blocked in, if any (for CLIENT UNBLOCK and timeouts).
+    pub waiter: Mutex<Option<Arc<crate::keyspace::blocking::Waiter>>>,
 }
 
 impl ClientShared {
@@ -129,6 +131,7 @@ impl ClientShared {
             lib_name: Mutex::new(Vec::new()),
             lib_ver: Mutex::new(Vec::new()),
             user: Mutex::new("default".into()),
+            waiter: Mutex::new(None),
         }
     }
 

@@ -9,7 +9,9 @@ use std::time::Instant;
 
 use cinnabar_resp::{Args, ReplyBuf};
 
+use crate::blocking::BlockRequest;
 use crate::client::{Client, ReplyMode};
+use crate::keyspace::blocking::TimeoutReply;
 use crate::commands::{find_subcommand, flags, CommandDef, Keys};
 use crate::error::{CmdError, CmdResult};
 use crate::keyspace::{Entry, Locked, NewValue};
@@ -28,9 +30,20 @@ pub struct Ctx<'a> {
     pub db: Db<'a>,
     /// The command being run.
     pub cmd: &'static CommandDef,
+    /// True when the command runs on behalf of a blocked client being served: a
+    /// handler that finds nothing to take must then ask to block again.
+    pub serving: bool,
+    /// Set by a handler that wants its client to block.
+    pub block: Option<BlockRequest>,
 }
 
 impl Ctx<'_> {
+    /// Asks for the client to block on `keys` until `deadline_ms` (see
+    /// `blocking.rs`); the handler must not write a reply when it calls this.
+    pub fn block_on(&mut self, keys: Vec<Vec<u8>>, deadline_ms: Option<i64>, timeout_reply: TimeoutReply) {
+        self.block = Some(BlockRequest { keys, deadline_ms, timeout_reply });
+    }
+
     /// The clock for expiry decisions, fixed for the whole command.
     #[inline]
     pub fn now_ms(&self) -> i64 {
@@ -50,7 +63,7 @@ impl Ctx<'_> {
 /// can hold an entry while it writes its reply.
 pub struct Db<'a> {
     /// The shard locks held for this command's keys.
-    pub locked: Locked<'a>,
+    pub locked: Locked<'static>,
     /// The selected database.
     pub index: usize,
     /// The clock for expiry decisions, fixed for the whole command.
@@ -59,9 +72,26 @@ pub struct Db<'a> {
     pub stats: &'a WorkerStats,
     /// False under CLIENT NO-TOUCH.
     pub touch: bool,
+    /// Keys written by this command that blocked clients wait on, as (db, key).
+    pub ready: Vec<(usize, Vec<u8>)>,
 }
 
 impl<'a> Db<'a> {
+    /// Notes that `key` (in the selected database) received data blocked clients may
+    /// be waiting for; they are served before this command's locks are released.
+    pub fn signal_ready(&mut self, key: &[u8]) {
+        self.signal_ready_in(self.index, key);
+    }
+
+    /// [`signal_ready`](Self::signal_ready) for another database.
+    pub fn signal_ready_in(&mut self, db: usize, key: &[u8]) {
+        let shard = self.locked.keyspace().shard_of_key(key);
+        let waiting = self.locked.shard_mut(shard).is_some_and(|s| s.blocked.has_waiters(db, key));
+        if waiting && !self.ready.iter().any(|(d, k)| *d == db && k == key) {
+            self.ready.push((db, key.to_vec()));
+        }
+    }
+
     /// The access value stored on touched keys (LRU clock).
     #[inline]
     pub fn access_now(&self) -> u32 {
@@ -162,10 +192,12 @@ pub enum After {
     Continue,
     /// Write pending replies, then close.
     Close,
+    /// The client is blocked: stop reading its commands until it is served.
+    Block,
 }
 
 /// Runs one command from a client and appends its reply to `out`.
-pub fn execute(srv: &Server, stats: &WorkerStats, client: &mut Client, out: &mut ReplyBuf, args: &Args<'_>) -> After {
+pub fn execute(srv: &'static Server, stats: &WorkerStats, client: &mut Client, out: &mut ReplyBuf, args: &Args<'_>) -> After {
     let reply_start = out.len();
     let suppress = match client.reply_mode {
         ReplyMode::On => false,
@@ -195,14 +227,23 @@ pub fn execute(srv: &Server, stats: &WorkerStats, client: &mut Client, out: &mut
     let started = Instant::now();
     let now_ms = crate::clock::unix_ms();
     let locked = lock_for(srv, def, args);
-    let db = Db { locked, index: client.db, now_ms, stats, touch: !client.no_touch };
-    let mut ctx = Ctx { srv, client, out, db, cmd: def };
+    let db = Db { locked, index: client.db, now_ms, stats, touch: !client.no_touch, ready: Vec::new() };
+    let mut ctx = Ctx { srv, client, out, db, cmd: def, serving: false, block: None };
     let result = match def.handler {
         Some(h) => h(&mut ctx, args),
         None => Err(CmdError::Syntax),
     };
+    let mut blocked = false;
+    if let (Ok(()), Some(req)) = (&result, ctx.block.take()) {
+        crate::blocking::register(&mut ctx, args, req);
+        blocked = true;
+    }
+    let deferred = if ctx.db.ready.is_empty() { Vec::new() } else { crate::blocking::serve_ready(srv, stats, &mut ctx.db) };
     let expired = ctx.db.locked.expired;
     drop(ctx);
+    if !deferred.is_empty() {
+        crate::blocking::serve_deferred(srv, stats, deferred, now_ms);
+    }
     if let Err(e) = result {
         out.error(e.text());
     }
@@ -230,7 +271,9 @@ pub fn execute(srv: &Server, stats: &WorkerStats, client: &mut Client, out: &mut
         crate::commands::server::feed_monitors(srv, client, args, now_ms);
     }
     finish_reply(client, out, reply_start, suppress);
-    if client.close_after_reply {
+    if blocked {
+        After::Block
+    } else if client.close_after_reply {
         After::Close
     } else {
         After::Continue

@@ -5,6 +5,7 @@
 //! (one module per command family), `keyspace` (databases, slots, shards, expiry,
 //! scan) and `types` (value types and their encodings).
 
+pub mod blocking;
 pub mod bootargs;
 pub mod client;
 pub mod clock;

@@ -26,6 +26,15 @@ pub enum Mail {
         /// Encoded reply bytes.
         bytes: Vec<u8>,
     },
+    /// A blocked client was served (or unblocked): its reply, after which it resumes.
+    Unblocked {
+        /// Connection token on the worker.
+        token: usize,
+        /// Client id (guards against a reused token).
+        client_id: u64,
+        /// Encoded reply bytes.
+        bytes: Vec<u8>,
+    },
     /// Check clients for pending kill requests.
     CheckKills,
     /// Stop the event loop.
@@ -105,6 +114,8 @@ pub struct Server {
     pub slowlog: SlowLog,
     /// Number of clients in MONITOR mode.
     pub monitors: AtomicUsize,
+    /// Number of blocked clients.
+    pub blocked_clients: AtomicUsize,
     /// Set when the server should exit.
     pub shutdown: AtomicBool,
     /// `requirepass` (None: no password).
@@ -139,6 +150,7 @@ impl Server {
             conns_rejected: AtomicU64::new(0),
             slowlog: SlowLog::default(),
             monitors: AtomicUsize::new(0),
+            blocked_clients: AtomicUsize::new(0),
             shutdown: AtomicBool::new(false),
             requirepass: RwLock::new(None),
             lastsave: AtomicI64::new(now / 1000),

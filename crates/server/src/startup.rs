@@ -1,7 +1,6 @@
 //! Process start-up and shutdown: configuration, daemonizing, listeners, workers.
 
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::Arc;
 
 use crate::net::worker::Worker;
 use crate::server::{Server, WorkerHandle};
@@ -46,10 +45,12 @@ pub fn run(boot: Boot) -> i32 {
         n => n,
     };
     let shards = (threads * SHARDS_PER_WORKER).next_power_of_two().clamp(64, 4096);
-    let srv = Arc::new(Server::new(startup, tunables, shards));
+    // The server lives as long as the process; leaking it gives every thread a
+    // `&'static Server` and lets lock sets move between command contexts.
+    let srv: &'static Server = Box::leak(Box::new(Server::new(startup, tunables, shards)));
     *srv.requirepass.write() = requirepass;
 
-    let listeners = match crate::net::bind(&srv) {
+    let listeners = match crate::net::bind(srv) {
         Ok(l) => l,
         Err(e) => {
             warning!("{e}");
@@ -62,7 +63,7 @@ pub fn run(boot: Boot) -> i32 {
     let mut handles = Vec::with_capacity(threads);
     let mut joins = Vec::with_capacity(threads);
     for id in 0..threads {
-        let created = match Worker::create(id, threads, srv.clone()) {
+        let created = match Worker::create(id, threads, srv) {
             Ok(c) => c,
             Err(e) => {
                 warning!("Failed creating worker {id}: {e}");
@@ -89,7 +90,7 @@ pub fn run(boot: Boot) -> i32 {
     notice!("Server initialized");
     notice!("Ready to accept connections tcp");
 
-    if let Err(e) = crate::net::accept_loop(srv.clone(), listeners) {
+    if let Err(e) = crate::net::accept_loop(srv, listeners) {
         warning!("Accept loop failed: {e}");
     }
     srv.request_shutdown();

@@ -112,6 +112,11 @@ impl BlockedKeys {
         self.queues.entry((db, key.to_vec())).or_default().push_back(waiter);
     }
 
+    /// The waiters of a key, in order (cloned handles).
+    pub fn peek(&self, db: usize, key: &[u8]) -> Vec<Arc<Waiter>> {
+        self.queues.get(&(db, key.to_vec())).map(|q| q.iter().cloned().collect()).unwrap_or_default()
+    }
+
     /// Takes a key's whole queue (to serve it); give the rest back with [`restore`](Self::restore).
     pub fn take(&mut self, db: usize, key: &[u8]) -> VecDeque<Arc<Waiter>> {
         self.queues.remove(&(db, key.to_vec())).unwrap_or_default()

@@ -280,6 +280,31 @@ impl<'a> Locked<'a> {
         self.first.iter().chain(self.rest.iter()).map(|(i, _)| *i).collect()
     }
 
+    /// True when this lock set holds the shard.
+    pub fn holds(&self, shard: usize) -> bool {
+        self.all || self.first.as_ref().is_some_and(|(i, _)| *i == shard) || self.rest.iter().any(|(i, _)| *i == shard)
+    }
+
+    /// Tries to add the given shards without waiting (so lock order does not
+    /// matter); on any failure nothing is added and false is returned.
+    pub fn try_add_shards(&mut self, shards: &[usize]) -> bool {
+        let mut taken = Vec::new();
+        for &s in shards {
+            if self.holds(s) || taken.iter().any(|(i, _)| *i == s) {
+                continue;
+            }
+            match self.ks.shards.get(s).and_then(|c| c.0.try_lock()) {
+                Some(g) => taken.push((s, g)),
+                None => return false,
+            }
+        }
+        if self.first.is_none() {
+            self.first = taken.pop();
+        }
+        self.rest.extend(taken);
+        true
+    }
+
     /// A locked shard by index.
     pub fn shard_mut(&mut self, shard: usize) -> Option<&mut Shard> {
         if let Some((i, g)) = &mut self.first {

@@ -43,6 +43,10 @@ pub struct Conn {
     pub wants_write: bool,
     /// Close once the output is flushed.
     pub closing: bool,
+    /// Blocked in a command (BLPOP, ...): input is buffered but not processed.
+    pub blocked: bool,
+    /// The blocked client's deadline is in the worker's timeout set.
+    pub deadline_tracked: bool,
 }
 
 impl Conn {
@@ -58,11 +62,13 @@ impl Conn {
             client,
             wants_write: false,
             closing: false,
+            blocked: false,
+            deadline_tracked: false,
         }
     }
 
     /// Reads everything available and runs the commands it completes.
-    pub fn on_readable(&mut self, srv: &Server, stats: &WorkerStats) -> Next {
+    pub fn on_readable(&mut self, srv: &'static Server, stats: &WorkerStats) -> Next {
         loop {
             if self.closing {
                 return Next::Open; // flush pending output first
@@ -91,16 +97,18 @@ impl Conn {
     }
 
     /// Parses and executes complete commands in the input buffer.
-    fn process_input(&mut self, srv: &Server, stats: &WorkerStats) -> Next {
+    fn process_input(&mut self, srv: &'static Server, stats: &WorkerStats) -> Next {
         self.parser.max_bulk_len = srv.tun.proto_max_bulk_len.load(Relaxed);
         self.parser.authenticated = self.client.authenticated || !srv.auth_required();
-        while !self.closing {
+        while !self.closing && !self.blocked {
             let data = &self.inbuf[..self.filled];
             match self.parser.parse(data) {
                 Ok(Parsed::Command) => {
                     let args = self.parser.args(data);
-                    if dispatch::execute(srv, stats, &mut self.client, &mut self.out, &args) == After::Close {
-                        self.closing = true;
+                    match dispatch::execute(srv, stats, &mut self.client, &mut self.out, &args) {
+                        After::Close => self.closing = true,
+                        After::Block => self.blocked = true,
+                        After::Continue => {}
                     }
                     self.parser.authenticated = self.client.authenticated || !srv.auth_required();
                 }
@@ -138,6 +146,14 @@ impl Conn {
             return Next::Close;
         }
         Next::Open
+    }
+
+    /// Ends a block with the given reply and runs the commands that queued up meanwhile.
+    pub fn resume(&mut self, srv: &'static Server, stats: &WorkerStats, reply: &[u8]) -> Next {
+        self.out.raw(reply);
+        self.blocked = false;
+        self.deadline_tracked = false;
+        self.process_input(srv, stats)
     }
 
     /// Hard output-buffer limit for normal clients (`client-output-buffer-limit normal`).

@@ -11,7 +11,6 @@ use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::Arc;
 use std::time::Duration;
 
 use mio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
@@ -150,7 +149,7 @@ fn bind_tcp(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
 const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
 
 /// Runs the accept loop on the calling thread until shutdown.
-pub fn accept_loop(srv: Arc<Server>, listeners: Listeners) -> io::Result<()> {
+pub fn accept_loop(srv: &'static Server, listeners: Listeners) -> io::Result<()> {
     let mut poll = Poll::new()?;
     let mut list = listeners.list;
     for (i, l) in list.iter_mut().enumerate() {
@@ -192,7 +191,7 @@ pub fn accept_loop(srv: Arc<Server>, listeners: Listeners) -> io::Result<()> {
                 };
                 match accepted {
                     Ok(a) => {
-                        if let Some(a) = admit(&srv, a) {
+                        if let Some(a) = admit(srv, a) {
                             let workers = srv.workers();
                             if let Some(w) = workers.get(next_worker % workers.len().max(1)) {
                                 w.send(Mail::NewConn(a));

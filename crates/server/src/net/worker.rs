@@ -4,6 +4,7 @@
 //! worker's own connections and active expiry over the lock shards assigned to it
 //! (shard `i` belongs to worker `i % workers`).
 
+use std::collections::BTreeSet;
 use std::io;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
@@ -24,13 +25,15 @@ const WAKER: Token = Token(usize::MAX);
 pub struct Worker {
     id: usize,
     count: usize,
-    srv: Arc<Server>,
+    srv: &'static Server,
     poll: Poll,
     rx: crossbeam_channel::Receiver<Mail>,
     conns: Vec<Option<Conn>>,
     free: Vec<usize>,
     stats: Arc<WorkerStats>,
     expire_cursor: ExpireCursor,
+    /// Blocked clients with a timeout: (deadline ms, token, client id).
+    deadlines: BTreeSet<(i64, usize, u64)>,
 }
 
 /// What [`Worker::create`] returns: the worker and how to reach it.
@@ -47,7 +50,7 @@ pub struct Created {
 
 impl Worker {
     /// Creates worker `id` of `count`.
-    pub fn create(id: usize, count: usize, srv: Arc<Server>) -> io::Result<Created> {
+    pub fn create(id: usize, count: usize, srv: &'static Server) -> io::Result<Created> {
         let poll = Poll::new()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
         let (tx, rx) = crossbeam_channel::unbounded();
@@ -62,6 +65,7 @@ impl Worker {
             free: Vec::new(),
             stats: stats.clone(),
             expire_cursor: ExpireCursor::default(),
+            deadlines: BTreeSet::new(),
         };
         Ok(Created { worker, tx, waker, stats })
     }
@@ -71,7 +75,11 @@ impl Worker {
         let mut events = Events::with_capacity(1024);
         let mut next_cron = Instant::now();
         loop {
-            let timeout = next_cron.saturating_duration_since(Instant::now());
+            let mut timeout = next_cron.saturating_duration_since(Instant::now());
+            if let Some(&(deadline, _, _)) = self.deadlines.first() {
+                let wait = u64::try_from(deadline - crate::clock::unix_ms()).unwrap_or(0);
+                timeout = timeout.min(Duration::from_millis(wait));
+            }
             if let Err(e) = self.poll.poll(&mut events, Some(timeout)) {
                 if e.kind() != io::ErrorKind::Interrupted {
                     crate::warning!("Worker {} poll failed: {e}", self.id);
@@ -87,6 +95,7 @@ impl Worker {
             if self.drain_mail() {
                 break;
             }
+            self.expire_blocked();
             if Instant::now() >= next_cron {
                 self.cron();
                 let hz = self.srv.tun.hz.load(Relaxed).clamp(1, 500);
@@ -112,6 +121,22 @@ impl Worker {
                         continue;
                     }
                     conn.out.raw(&bytes);
+                    self.after_io(token);
+                }
+                Mail::Unblocked { token, client_id, bytes } => {
+                    let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else { continue };
+                    if conn.client.id() != client_id || !conn.blocked {
+                        continue;
+                    }
+                    let waiter = conn.client.shared.waiter.lock().clone();
+                    if let Some(w) = waiter {
+                        crate::blocking::unregister(self.srv, &w);
+                    }
+                    if conn.resume(self.srv, &self.stats, &bytes) == Next::Close {
+                        let _ = conn.flush(&self.stats);
+                        self.close(token);
+                        continue;
+                    }
                     self.after_io(token);
                 }
                 Mail::CheckKills => {
@@ -156,7 +181,7 @@ impl Worker {
 
     fn on_event(&mut self, token: usize, readable: bool, writable: bool) {
         let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else { return };
-        if readable && conn.on_readable(&self.srv, &self.stats) == Next::Close {
+        if readable && conn.on_readable(self.srv, &self.stats) == Next::Close {
             let _ = conn.flush(&self.stats);
             self.close(token);
             return;
@@ -165,9 +190,46 @@ impl Worker {
         self.after_io(token);
     }
 
+    /// Times out blocked clients whose deadline passed.
+    fn expire_blocked(&mut self) {
+        let now = crate::clock::unix_ms();
+        while let Some(&(deadline, token, id)) = self.deadlines.first() {
+            if deadline > now {
+                break;
+            }
+            self.deadlines.pop_first();
+            let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else { continue };
+            if conn.client.id() != id || !conn.blocked {
+                continue;
+            }
+            let waiter = conn.client.shared.waiter.lock().clone();
+            let Some(w) = waiter else { continue };
+            if !w.cancel() {
+                // Being served right now: its reply is on the way; look again shortly.
+                self.deadlines.insert((now + 1, token, id));
+                continue;
+            }
+            crate::blocking::unregister(self.srv, &w);
+            let reply = crate::blocking::timeout_reply_bytes(&w);
+            if conn.resume(self.srv, &self.stats, &reply) == Next::Close {
+                let _ = conn.flush(&self.stats);
+                self.close(token);
+                continue;
+            }
+            self.after_io(token);
+        }
+    }
+
     /// Flushes output and keeps WRITABLE interest in step with pending output.
     fn after_io(&mut self, token: usize) {
         let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else { return };
+        if conn.blocked && !conn.deadline_tracked {
+            conn.deadline_tracked = true;
+            let deadline = conn.client.shared.waiter.lock().as_ref().and_then(|w| w.deadline_ms);
+            if let Some(d) = deadline {
+                self.deadlines.insert((d, token, conn.client.id()));
+            }
+        }
         if conn.client.shared.kill.load(Relaxed) {
             conn.closing = true;
         }
@@ -197,9 +259,16 @@ impl Worker {
             Stream::Tcp(s) => self.poll.registry().deregister(s),
             Stream::Unix(s) => self.poll.registry().deregister(s),
         };
+        if conn.blocked {
+            let waiter = conn.client.shared.waiter.lock().clone();
+            if let Some(w) = waiter {
+                w.cancel();
+                crate::blocking::unregister(self.srv, &w);
+            }
+        }
         if conn.client.shared.has_flag(flag::MONITOR) {
             self.srv.monitors.fetch_sub(1, Relaxed);
-            crate::commands::server::remove_monitor(&self.srv, conn.client.id());
+            crate::commands::server::remove_monitor(self.srv, conn.client.id());
         }
         self.srv.clients.remove(conn.client.id());
         self.srv.clients.connected.fetch_sub(1, Relaxed);
