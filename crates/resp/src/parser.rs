@@ -207,8 +207,16 @@ impl RequestParser {
     pub fn shift(&mut self, n: usize) {
         let n = n.min(self.droppable());
         self.pos -= n;
-        self.cmd_start -= n;
-        if !self.from_inline {
+        if self.state == State::Idle {
+            // Between commands: the last command's arguments pointed into the
+            // dropped bytes and are no longer valid; the next command starts here.
+            self.cmd_start = self.pos;
+            if !self.from_inline {
+                self.ranges.clear();
+            }
+        } else {
+            // Mid-multibulk: the parsed arguments lie after `cmd_start >= n`.
+            self.cmd_start -= n;
             for r in &mut self.ranges {
                 *r = r.start - n..r.end - n;
             }
@@ -477,6 +485,21 @@ mod tests {
         let long = vec![b'a'; PROTO_INLINE_MAX_SIZE + 1];
         assert_eq!(parse_all(&long), Err(ProtocolError::TooBigInline));
         assert_eq!(parse_all(b"*0\r\n*-1\r\n").map(|v| v.len()), Ok(0));
+    }
+
+    #[test]
+    fn shift_right_after_a_command_without_parsing_further() {
+        // A caller may stop after a complete command (a client blocked or closing)
+        // and drop what was consumed before asking for the next command.
+        let input = b"*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n";
+        let mut p = RequestParser::default();
+        assert_eq!(p.parse(input), Ok(Parsed::Command));
+        let n = p.droppable();
+        assert_eq!(n, 14);
+        p.shift(n);
+        let rest = &input[n..];
+        assert_eq!(p.parse(rest), Ok(Parsed::Command));
+        assert_eq!(p.args(rest).get(0), b"PING");
     }
 
     #[test]

@@ -26,7 +26,10 @@ impl ReplyBuf {
 
     /// An empty buffer for the given protocol version.
     pub fn with_resp3(resp3: bool) -> Self {
-        ReplyBuf { resp3, ..Self::default() }
+        ReplyBuf {
+            resp3,
+            ..Self::default()
+        }
     }
 
     /// Bytes waiting to be written.

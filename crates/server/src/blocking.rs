@@ -38,19 +38,25 @@ pub struct BlockRequest {
 /// into a deadline, with Redis's errors.
 pub fn parse_timeout(raw: &[u8], now_ms: i64) -> Result<Option<i64>, crate::error::CmdError> {
     use crate::error::CmdError;
-    let secs = cinnabar_resp::parse_f64_strict(raw).ok_or_else(|| CmdError::err("timeout is not a float or out of range"))?;
-    if secs < 0.0 {
-        return Err(CmdError::err("timeout is negative"));
-    }
-    let ms = secs * 1000.0;
-    if !ms.is_finite() || ms > (i64::MAX / 2) as f64 {
+    let secs = cinnabar_resp::parse_f64_strict(raw)
+        .ok_or_else(|| CmdError::err("timeout is not a float or out of range"))?;
+    // Redis rounds up to whole milliseconds before checking the sign, so a tiny
+    // negative value becomes 0 (block forever).
+    let ms = (secs * 1000.0).ceil();
+    if ms.is_nan() || ms > i64::MAX as f64 {
         return Err(CmdError::err("timeout is out of range"));
     }
-    let ms = ms.ceil() as i64;
+    if ms < 0.0 {
+        return Err(CmdError::err("timeout is negative"));
+    }
+    let ms = ms as i64;
     if ms == 0 {
         return Ok(None);
     }
-    Ok(Some(now_ms.saturating_add(ms)))
+    if ms > i64::MAX - now_ms {
+        return Err(CmdError::err("timeout is out of range"));
+    }
+    Ok(Some(now_ms + ms))
 }
 
 /// Registers the calling client as a waiter on the request's keys. The keys' shards
@@ -106,7 +112,11 @@ pub fn timeout_reply_bytes(waiter: &Waiter) -> Vec<u8> {
 
 /// Serves waiters of the keys the command signalled as ready, inside its critical
 /// section. Returns the keys that need locks the command could not take.
-pub fn serve_ready(srv: &'static Server, stats: &WorkerStats, db: &mut Db<'_>) -> Vec<(usize, Vec<u8>)> {
+pub fn serve_ready(
+    srv: &'static Server,
+    stats: &WorkerStats,
+    db: &mut Db<'_>,
+) -> Vec<(usize, Vec<u8>)> {
     let mut deferred = Vec::new();
     let mut rounds = 0usize;
     while let Some((dbi, key)) = db.ready.pop() {
@@ -129,7 +139,13 @@ enum KeyOutcome {
     NeedsLocks,
 }
 
-fn serve_key(srv: &'static Server, stats: &WorkerStats, db: &mut Db<'_>, dbi: usize, key: &[u8]) -> KeyOutcome {
+fn serve_key(
+    srv: &'static Server,
+    stats: &WorkerStats,
+    db: &mut Db<'_>,
+    dbi: usize,
+    key: &[u8],
+) -> KeyOutcome {
     let ks = &srv.keyspace;
     let shard_idx = ks.shard_of_key(key);
     let mut queue = match db.locked.shard_mut(shard_idx) {
@@ -144,8 +160,14 @@ fn serve_key(srv: &'static Server, stats: &WorkerStats, db: &mut Db<'_>, dbi: us
         }
         let (buf, ranges) = flatten(&w.args);
         let args = Args::new(&buf, &ranges);
-        let Some(def) = srv.commands.get(args.get(0)) else { continue };
-        let mut needed: Vec<usize> = def.key_positions(&args).iter().map(|&i| ks.shard_of_key(args.get(i))).collect();
+        let Some(def) = srv.commands.get(args.get(0)) else {
+            continue;
+        };
+        let mut needed: Vec<usize> = def
+            .key_positions(&args)
+            .iter()
+            .map(|&i| ks.shard_of_key(args.get(i)))
+            .collect();
         needed.sort_unstable();
         needed.dedup();
         if !db.locked.try_add_shards(&needed) {
@@ -160,7 +182,11 @@ fn serve_key(srv: &'static Server, stats: &WorkerStats, db: &mut Db<'_>, dbi: us
             Some(reply) => {
                 w.finish();
                 if let Some(worker) = srv.workers().get(w.client.worker) {
-                    worker.send(Mail::Unblocked { token: w.client.token, client_id: w.client.id, bytes: reply });
+                    worker.send(Mail::Unblocked {
+                        token: w.client.token,
+                        client_id: w.client.id,
+                        bytes: reply,
+                    });
                 }
             }
             None => {
@@ -192,8 +218,23 @@ fn run_for_waiter(
     client.db = w.db;
     let mut out = ReplyBuf::with_resp3(w.resp3);
     let locked = std::mem::replace(&mut db.locked, srv.keyspace.lock_none());
-    let inner_db = Db { locked, index: w.db, now_ms: db.now_ms, stats, touch: true, ready: Vec::new() };
-    let mut ctx = Ctx { srv, client: &mut client, out: &mut out, db: inner_db, cmd: def, serving: true, block: None };
+    let inner_db = Db {
+        locked,
+        index: w.db,
+        now_ms: db.now_ms,
+        stats,
+        touch: true,
+        ready: Vec::new(),
+    };
+    let mut ctx = Ctx {
+        srv,
+        client: &mut client,
+        out: &mut out,
+        db: inner_db,
+        cmd: def,
+        serving: true,
+        block: None,
+    };
     let result = handler(&mut ctx, args);
     let blocked_again = ctx.block.is_some();
     let Ctx { db: inner_db, .. } = ctx;
@@ -213,23 +254,42 @@ fn run_for_waiter(
 
 /// Serves keys whose waiters needed more locks than the writer held: locks the key's
 /// shard and every shard its waiters' commands need, in ascending order.
-pub fn serve_deferred(srv: &'static Server, stats: &WorkerStats, deferred: Vec<(usize, Vec<u8>)>, now_ms: i64) {
+pub fn serve_deferred(
+    srv: &'static Server,
+    stats: &WorkerStats,
+    deferred: Vec<(usize, Vec<u8>)>,
+    now_ms: i64,
+) {
     for (dbi, key) in deferred {
         let ks = &srv.keyspace;
         let key_shard = ks.shard_of_key(&key);
         let mut shards = vec![key_shard];
-        let queue = ks.lock_shard(key_shard).map(|s| s.blocked.peek(dbi, &key)).unwrap_or_default();
+        let queue = ks
+            .lock_shard(key_shard)
+            .map(|s| s.blocked.peek(dbi, &key))
+            .unwrap_or_default();
         {
             for w in queue {
                 let (buf, ranges) = flatten(&w.args);
                 let args = Args::new(&buf, &ranges);
                 if let Some(def) = srv.commands.get(args.get(0)) {
-                    shards.extend(def.key_positions(&args).iter().map(|&i| ks.shard_of_key(args.get(i))));
+                    shards.extend(
+                        def.key_positions(&args)
+                            .iter()
+                            .map(|&i| ks.shard_of_key(args.get(i))),
+                    );
                 }
             }
         }
         let locked = ks.lock_shards(&mut shards);
-        let mut db = Db { locked, index: dbi, now_ms, stats, touch: true, ready: vec![(dbi, key)] };
+        let mut db = Db {
+            locked,
+            index: dbi,
+            now_ms,
+            stats,
+            touch: true,
+            ready: vec![(dbi, key)],
+        };
         // Anything still needing locks here lost a race with another writer, which
         // will have signalled the key itself; nothing is left behind.
         let _ = serve_ready(srv, stats, &mut db);

@@ -15,7 +15,13 @@ pub fn parse(args: &[String]) -> Result<Boot, (String, i32)> {
     while i < args.len() {
         let a = &args[i];
         if a == "--version" || a == "-v" {
-            return Err((format!("Cinnabar server v={} sha=00000000:0 malloc=jemalloc bits=64 build=0\n", crate::REDIS_VERSION), 0));
+            return Err((
+                format!(
+                    "Cinnabar server v={} sha=00000000:0 malloc=jemalloc bits=64 build=0\n",
+                    crate::REDIS_VERSION
+                ),
+                0,
+            ));
         }
         if let Some(name) = a.strip_prefix("--") {
             pairs.push((name.to_ascii_lowercase(), Vec::new()));
@@ -36,17 +42,33 @@ pub fn parse(args: &[String]) -> Result<Boot, (String, i32)> {
             "pidfile" => startup.pidfile = Some(v),
             "logfile" => startup.logfile = v,
             "unixsocket" => startup.unixsocket = Some(v),
-            "requirepass" => requirepass = if v.is_empty() { None } else { Some(v.into_bytes()) },
-            "protected-mode" => tunables.protected_mode.store(v == "yes", Relaxed),
-            "maxclients" => tunables.maxclients.store(v.parse().map_err(|_| bad())?, Relaxed),
-            "proto-max-bulk-len" => tunables.proto_max_bulk_len.store(v.parse().map_err(|_| bad())?, Relaxed),
-            "client-query-buffer-limit" => {
-                tunables.client_query_buffer_limit.store(v.parse().map_err(|_| bad())?, Relaxed)
+            "requirepass" => {
+                requirepass = if v.is_empty() {
+                    None
+                } else {
+                    Some(v.into_bytes())
+                }
             }
+            "protected-mode" => tunables.protected_mode.store(v == "yes", Relaxed),
+            "maxclients" => tunables
+                .maxclients
+                .store(v.parse().map_err(|_| bad())?, Relaxed),
+            "proto-max-bulk-len" => tunables
+                .proto_max_bulk_len
+                .store(v.parse().map_err(|_| bad())?, Relaxed),
+            "client-query-buffer-limit" => tunables
+                .client_query_buffer_limit
+                .store(v.parse().map_err(|_| bad())?, Relaxed),
             "hz" => tunables.hz.store(v.parse().map_err(|_| bad())?, Relaxed),
-            "timeout" => tunables.timeout_secs.store(v.parse().map_err(|_| bad())?, Relaxed),
+            "timeout" => tunables
+                .timeout_secs
+                .store(v.parse().map_err(|_| bad())?, Relaxed),
             _ => {}
         }
     }
-    Ok(Boot { startup, tunables, requirepass })
+    Ok(Boot {
+        startup,
+        tunables,
+        requirepass,
+    })
 }

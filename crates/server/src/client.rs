@@ -5,7 +5,9 @@
 //! atomics by the owning worker (no cross-thread traffic unless someone reads it).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{
+    AtomicBool, AtomicI64, AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed,
+};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -104,7 +106,15 @@ pub struct ClientShared {
 
 impl ClientShared {
     /// A new client record.
-    pub fn new(id: u64, worker: usize, token: usize, addr: String, laddr: String, fd: i32, now_ms: i64) -> Self {
+    pub fn new(
+        id: u64,
+        worker: usize,
+        token: usize,
+        addr: String,
+        laddr: String,
+        fd: i32,
+        now_ms: i64,
+    ) -> Self {
         ClientShared {
             id,
             worker,
@@ -183,6 +193,11 @@ impl Client {
     /// The client id.
     pub fn id(&self) -> u64 {
         self.shared.id
+    }
+
+    /// True inside MULTI: blocking commands must not block there.
+    pub fn in_multi(&self) -> bool {
+        self.shared.has_flag(flag::MULTI)
     }
 }
 

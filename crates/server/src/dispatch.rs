@@ -11,9 +11,9 @@ use cinnabar_resp::{Args, ReplyBuf};
 
 use crate::blocking::BlockRequest;
 use crate::client::{Client, ReplyMode};
-use crate::keyspace::blocking::TimeoutReply;
 use crate::commands::{find_subcommand, flags, CommandDef, Keys};
 use crate::error::{CmdError, CmdResult};
+use crate::keyspace::blocking::TimeoutReply;
 use crate::keyspace::{Entry, Locked, NewValue};
 use crate::server::{Server, SlowEntry};
 use crate::stats::{bump, WorkerStats};
@@ -40,8 +40,17 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// Asks for the client to block on `keys` until `deadline_ms` (see
     /// `blocking.rs`); the handler must not write a reply when it calls this.
-    pub fn block_on(&mut self, keys: Vec<Vec<u8>>, deadline_ms: Option<i64>, timeout_reply: TimeoutReply) {
-        self.block = Some(BlockRequest { keys, deadline_ms, timeout_reply });
+    pub fn block_on(
+        &mut self,
+        keys: Vec<Vec<u8>>,
+        deadline_ms: Option<i64>,
+        timeout_reply: TimeoutReply,
+    ) {
+        self.block = Some(BlockRequest {
+            keys,
+            deadline_ms,
+            timeout_reply,
+        });
     }
 
     /// The clock for expiry decisions, fixed for the whole command.
@@ -86,7 +95,10 @@ impl<'a> Db<'a> {
     /// [`signal_ready`](Self::signal_ready) for another database.
     pub fn signal_ready_in(&mut self, db: usize, key: &[u8]) {
         let shard = self.locked.keyspace().shard_of_key(key);
-        let waiting = self.locked.shard_mut(shard).is_some_and(|s| s.blocked.has_waiters(db, key));
+        let waiting = self
+            .locked
+            .shard_mut(shard)
+            .is_some_and(|s| s.blocked.has_waiters(db, key));
         if waiting && !self.ready.iter().any(|(d, k)| *d == db && k == key) {
             self.ready.push((db, key.to_vec()));
         }
@@ -146,7 +158,13 @@ impl<'a> Db<'a> {
     }
 
     /// Stores a value in database `db`.
-    pub fn set_in(&mut self, db: usize, key: &[u8], value: NewValue<'_>, expire_ms: Option<i64>) -> CmdResult {
+    pub fn set_in(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        value: NewValue<'_>,
+        expire_ms: Option<i64>,
+    ) -> CmdResult {
         let access = self.access_now();
         self.locked.set(db, key, value, expire_ms, access)?;
         Ok(())
@@ -197,7 +215,13 @@ pub enum After {
 }
 
 /// Runs one command from a client and appends its reply to `out`.
-pub fn execute(srv: &'static Server, stats: &WorkerStats, client: &mut Client, out: &mut ReplyBuf, args: &Args<'_>) -> After {
+pub fn execute(
+    srv: &'static Server,
+    stats: &WorkerStats,
+    client: &mut Client,
+    out: &mut ReplyBuf,
+    args: &Args<'_>,
+) -> After {
     let reply_start = out.len();
     let suppress = match client.reply_mode {
         ReplyMode::On => false,
@@ -227,8 +251,23 @@ pub fn execute(srv: &'static Server, stats: &WorkerStats, client: &mut Client, o
     let started = Instant::now();
     let now_ms = crate::clock::unix_ms();
     let locked = lock_for(srv, def, args);
-    let db = Db { locked, index: client.db, now_ms, stats, touch: !client.no_touch, ready: Vec::new() };
-    let mut ctx = Ctx { srv, client, out, db, cmd: def, serving: false, block: None };
+    let db = Db {
+        locked,
+        index: client.db,
+        now_ms,
+        stats,
+        touch: !client.no_touch,
+        ready: Vec::new(),
+    };
+    let mut ctx = Ctx {
+        srv,
+        client,
+        out,
+        db,
+        cmd: def,
+        serving: false,
+        block: None,
+    };
     let result = match def.handler {
         Some(h) => h(&mut ctx, args),
         None => Err(CmdError::Syntax),
@@ -238,7 +277,11 @@ pub fn execute(srv: &'static Server, stats: &WorkerStats, client: &mut Client, o
         crate::blocking::register(&mut ctx, args, req);
         blocked = true;
     }
-    let deferred = if ctx.db.ready.is_empty() { Vec::new() } else { crate::blocking::serve_ready(srv, stats, &mut ctx.db) };
+    let deferred = if ctx.db.ready.is_empty() {
+        Vec::new()
+    } else {
+        crate::blocking::serve_ready(srv, stats, &mut ctx.db)
+    };
     let expired = ctx.db.locked.expired;
     drop(ctx);
     if !deferred.is_empty() {
@@ -306,7 +349,9 @@ fn resolve(srv: &Server, args: &Args<'_>, out: &mut ReplyBuf) -> Result<&'static
     }
     let argc = args.len() as i32;
     if (def.arity > 0 && argc != def.arity) || argc < -def.arity {
-        out.error(&format!("ERR wrong number of arguments for '{full_name}' command"));
+        out.error(&format!(
+            "ERR wrong number of arguments for '{full_name}' command"
+        ));
         return Err(());
     }
     Ok(def)
@@ -352,10 +397,13 @@ fn lock_for<'s>(srv: &'s Server, def: &CommandDef, args: &Args<'_>) -> Locked<'s
     }
     match def.keys {
         Keys::None => srv.keyspace.lock_none(),
-        Keys::Range { first, last, .. } if first == last && first > 0 => srv.keyspace.lock_key(args.get(first as usize)),
+        Keys::Range { first, last, .. } if first == last && first > 0 => {
+            srv.keyspace.lock_key(args.get(first as usize))
+        }
         _ => {
             let positions = def.key_positions(args);
-            srv.keyspace.lock_keys(positions.iter().map(|&i| args.get(i)))
+            srv.keyspace
+                .lock_keys(positions.iter().map(|&i| args.get(i)))
         }
     }
 }
@@ -370,7 +418,14 @@ fn finish_reply(client: &mut Client, out: &mut ReplyBuf, start: usize, suppress:
 }
 
 /// Records a slow command, truncating arguments as Redis does.
-fn maybe_slowlog(srv: &Server, client: &Client, def: &CommandDef, args: &Args<'_>, elapsed_us: u64, now_ms: i64) {
+fn maybe_slowlog(
+    srv: &Server,
+    client: &Client,
+    def: &CommandDef,
+    args: &Args<'_>,
+    elapsed_us: u64,
+    now_ms: i64,
+) {
     let threshold = srv.tun.slowlog_slower_than.load(Relaxed);
     if threshold < 0 || (elapsed_us as i64) < threshold || def.has(flags::SKIP_SLOWLOG) {
         return;

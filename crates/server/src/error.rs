@@ -25,7 +25,9 @@ impl CmdError {
     /// The reply text without the leading `-`.
     pub fn text(&self) -> &str {
         match self {
-            CmdError::WrongType => "WRONGTYPE Operation against a key holding the wrong kind of value",
+            CmdError::WrongType => {
+                "WRONGTYPE Operation against a key holding the wrong kind of value"
+            }
             CmdError::Syntax => "ERR syntax error",
             CmdError::NotInteger => "ERR value is not an integer or out of range",
             CmdError::NotFloat => "ERR value is not a valid float",
@@ -44,7 +46,9 @@ impl CmdError {
 impl From<AccessError> for CmdError {
     fn from(e: AccessError) -> Self {
         match e {
-            AccessError::NotLocked => CmdError::err("internal error: key not covered by the command's key spec"),
+            AccessError::NotLocked => {
+                CmdError::err("internal error: key not covered by the command's key spec")
+            }
             AccessError::NoSuchDb => CmdError::DbOutOfRange,
             AccessError::KeyTooLong => CmdError::err("key too long"),
         }

@@ -19,9 +19,9 @@ pub mod net;
 pub mod server;
 pub mod settings;
 pub mod signals;
+pub mod startup;
 pub mod stats;
 pub mod types;
-pub mod startup;
 
 /// The Redis version Cinnabar reports (clients gate features on it).
 pub const REDIS_VERSION: &str = "7.2.4";

@@ -8,7 +8,8 @@ use parking_lot::Mutex;
 use crate::settings::LogLevel;
 
 static SINK: OnceLock<Mutex<Box<dyn Write + Send>>> = OnceLock::new();
-static LEVEL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(LogLevel::Notice as usize);
+static LEVEL: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(LogLevel::Notice as usize);
 
 /// Sends log lines to `logfile` (empty: standard output). Returns an error text on failure.
 pub fn init(logfile: &str) -> Result<(), String> {
@@ -47,7 +48,13 @@ pub fn write(level: LogLevel, msg: &str) {
         LogLevel::Notice => '*',
         _ => '#',
     };
-    let line = format!("{}:M {} {} {}\n", std::process::id(), timestamp(), mark, msg);
+    let line = format!(
+        "{}:M {} {} {}\n",
+        std::process::id(),
+        timestamp(),
+        mark,
+        msg
+    );
     match SINK.get() {
         Some(s) => {
             let mut w = s.lock();
@@ -77,7 +84,9 @@ fn timestamp() -> String {
     let secs = ms.div_euclid(1000);
     let (y, mo, d) = civil_from_days(secs.div_euclid(86400));
     let tod = secs.rem_euclid(86400);
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     format!(
         "{:02} {} {} {:02}:{:02}:{:02}.{:03}",
         d,

@@ -146,7 +146,8 @@ impl Default for EncodingLimits {
 
 impl Default for Tunables {
     fn default() -> Self {
-        let limits = |h: u64, s: u64, t: u64| [AtomicU64::new(h), AtomicU64::new(s), AtomicU64::new(t)];
+        let limits =
+            |h: u64, s: u64, t: u64| [AtomicU64::new(h), AtomicU64::new(s), AtomicU64::new(t)];
         Tunables {
             proto_max_bulk_len: AtomicUsize::new(512 * 1024 * 1024),
             client_query_buffer_limit: AtomicUsize::new(1024 * 1024 * 1024),

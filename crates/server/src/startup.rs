@@ -22,7 +22,11 @@ pub struct Boot {
 
 /// Runs the server until shutdown; returns the process exit status.
 pub fn run(boot: Boot) -> i32 {
-    let Boot { startup, tunables, requirepass } = boot;
+    let Boot {
+        startup,
+        tunables,
+        requirepass,
+    } = boot;
     if startup.daemonize {
         daemonize();
     }
@@ -44,7 +48,9 @@ pub fn run(boot: Boot) -> i32 {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
-    let shards = (threads * SHARDS_PER_WORKER).next_power_of_two().clamp(64, 4096);
+    let shards = (threads * SHARDS_PER_WORKER)
+        .next_power_of_two()
+        .clamp(64, 4096);
     // The server lives as long as the process; leaking it gives every thread a
     // `&'static Server` and lets lock sets move between command contexts.
     let srv: &'static Server = Box::leak(Box::new(Server::new(startup, tunables, shards)));
@@ -70,9 +76,15 @@ pub fn run(boot: Boot) -> i32 {
                 return 1;
             }
         };
-        handles.push(WorkerHandle { tx: created.tx, waker: created.waker, stats: created.stats });
+        handles.push(WorkerHandle {
+            tx: created.tx,
+            waker: created.waker,
+            stats: created.stats,
+        });
         let worker = created.worker;
-        let spawned = std::thread::Builder::new().name(format!("worker-{id}")).spawn(move || worker.run());
+        let spawned = std::thread::Builder::new()
+            .name(format!("worker-{id}"))
+            .spawn(move || worker.run());
         match spawned {
             Ok(j) => joins.push(j),
             Err(e) => {

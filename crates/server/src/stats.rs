@@ -73,7 +73,11 @@ impl WorkerStats {
     pub fn record_error(&self, text: &str) {
         bump(&self.error_replies, 1);
         let code = text.split(' ').next().unwrap_or("ERR");
-        *self.errors_by_code.lock().entry(code.to_string()).or_insert(0) += 1;
+        *self
+            .errors_by_code
+            .lock()
+            .entry(code.to_string())
+            .or_insert(0) += 1;
     }
 
     /// Zeroes everything (CONFIG RESETSTAT).

@@ -12,7 +12,10 @@ use support::{start_cinnabar, RawClient};
 
 fn int(reply: &[u8]) -> i64 {
     let text = std::str::from_utf8(reply).unwrap_or("");
-    text.trim_start_matches(':').trim_end().parse().unwrap_or(i64::MIN)
+    text.trim_start_matches(':')
+        .trim_end()
+        .parse()
+        .unwrap_or(i64::MIN)
 }
 
 #[test]
@@ -39,7 +42,9 @@ fn concurrent_increments_are_atomic() {
             thread::spawn(move || {
                 let mut c = server.connect();
                 // Pipelined batches exercise the batched read/execute/write path.
-                let batch: Vec<u8> = (0..100).flat_map(|_| b"*2\r\n$4\r\nINCR\r\n$7\r\ncounter\r\n".to_vec()).collect();
+                let batch: Vec<u8> = (0..100)
+                    .flat_map(|_| b"*2\r\n$4\r\nINCR\r\n$7\r\ncounter\r\n".to_vec())
+                    .collect();
                 for _ in 0..10 {
                     c.send_raw(&batch).expect("send");
                     for _ in 0..100 {
@@ -63,7 +68,9 @@ fn large_pipeline_in_one_write() {
     let mut batch = Vec::new();
     for i in 0..20_000 {
         let k = format!("key{i}");
-        batch.extend_from_slice(format!("*3\r\n$3\r\nSET\r\n${}\r\n{}\r\n$1\r\nx\r\n", k.len(), k).as_bytes());
+        batch.extend_from_slice(
+            format!("*3\r\n$3\r\nSET\r\n${}\r\n{}\r\n$1\r\nx\r\n", k.len(), k).as_bytes(),
+        );
     }
     c.send_raw(&batch).expect("send");
     for _ in 0..20_000 {
@@ -79,10 +86,13 @@ fn hostile_input_never_crashes_and_memory_stays_bounded() {
     // Declared-but-never-sent huge arguments must not allocate their declared size.
     let mut hogs: Vec<RawClient> = (0..20).map(|_| server.connect()).collect();
     for c in &mut hogs {
-        c.send_raw(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870000\r\nabc").expect("send");
+        c.send_raw(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870000\r\nabc")
+            .expect("send");
     }
     let mut count_hog = server.connect();
-    count_hog.send_raw(b"*2147483647\r\n$4\r\nPING\r\n").expect("send");
+    count_hog
+        .send_raw(b"*2147483647\r\n$4\r\nPING\r\n")
+        .expect("send");
     // Random garbage on many connections.
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     for _ in 0..50 {
@@ -113,7 +123,10 @@ fn protocol_error_closes_connection_but_server_lives() {
     let server = start_cinnabar(&[]);
     let mut c = server.connect();
     c.send_raw(b"*1\r\n+PING\r\n").expect("send");
-    assert_eq!(c.read_reply().frame(), Some(&b"-ERR Protocol error: expected '$', got '+'\r\n"[..]));
+    assert_eq!(
+        c.read_reply().frame(),
+        Some(&b"-ERR Protocol error: expected '$', got '+'\r\n"[..])
+    );
     assert!(c.is_closed());
     assert_eq!(server.connect().cmd(&["PING"]), b"+PONG\r\n");
 }
@@ -126,7 +139,10 @@ fn query_buffer_limit_closes_the_client() {
     chunk.extend(std::iter::repeat_n(b'a', 2 << 20));
     let _ = c.send_raw(&chunk);
     c.set_timeout(Duration::from_secs(10)).expect("timeout");
-    assert!(c.is_closed(), "client over the query buffer limit must be closed");
+    assert!(
+        c.is_closed(),
+        "client over the query buffer limit must be closed"
+    );
     assert_eq!(server.connect().cmd(&["PING"]), b"+PONG\r\n");
 }
 
@@ -134,8 +150,12 @@ fn query_buffer_limit_closes_the_client() {
 fn bulk_over_proto_max_bulk_len_is_a_protocol_error() {
     let server = start_cinnabar(&["--proto-max-bulk-len", "1048576"]);
     let mut c = server.connect();
-    c.send_raw(b"*2\r\n$4\r\nECHO\r\n$1048577\r\n").expect("send");
-    assert_eq!(c.read_reply().frame(), Some(&b"-ERR Protocol error: invalid bulk length\r\n"[..]));
+    c.send_raw(b"*2\r\n$4\r\nECHO\r\n$1048577\r\n")
+        .expect("send");
+    assert_eq!(
+        c.read_reply().frame(),
+        Some(&b"-ERR Protocol error: invalid bulk length\r\n"[..])
+    );
     assert!(c.is_closed());
 }
 
@@ -150,10 +170,16 @@ fn maxclients_refuses_extra_connections() {
         if c.cmd(&["PING"]) == b"+PONG\r\n" {
             held.push(c);
         }
-        assert!(Instant::now() < deadline, "could not open three connections");
+        assert!(
+            Instant::now() < deadline,
+            "could not open three connections"
+        );
     }
     let mut extra = server.connect();
-    assert_eq!(extra.read_reply().frame(), Some(&b"-ERR max number of clients reached\r\n"[..]));
+    assert_eq!(
+        extra.read_reply().frame(),
+        Some(&b"-ERR max number of clients reached\r\n"[..])
+    );
     drop(held);
     // Slots free up once the held connections are gone (closing is asynchronous).
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -175,9 +201,14 @@ fn idle_clients_time_out() {
     let mut buf = [0u8; 7];
     s.read_exact(&mut buf).expect("pong");
     // Wait for EOF without sending anything (sending would reset the idle time).
-    s.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
     let mut rest = [0u8; 16];
-    assert_eq!(s.read(&mut rest).expect("server closes the idle connection"), 0);
+    assert_eq!(
+        s.read(&mut rest)
+            .expect("server closes the idle connection"),
+        0
+    );
 }
 
 #[test]
@@ -188,7 +219,8 @@ fn unix_socket_listener() {
     let path_str = path.to_string_lossy().to_string();
     let server = start_cinnabar(&["--unixsocket", &path_str]);
     let mut s = std::os::unix::net::UnixStream::connect(&path).expect("unix connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
     s.write_all(b"PING\r\n").expect("write");
     let mut buf = [0u8; 7];
     s.read_exact(&mut buf).expect("read");
@@ -202,7 +234,9 @@ fn sigterm_shuts_down_cleanly() {
     let mut server = start_cinnabar(&[]);
     let mut c = server.connect();
     assert_eq!(c.cmd(&["SET", "a", "1"]), b"+OK\r\n");
-    let status = server.terminate(Duration::from_secs(30)).expect("server exits after SIGTERM");
+    let status = server
+        .terminate(Duration::from_secs(30))
+        .expect("server exits after SIGTERM");
     assert!(status.success(), "exit status {status:?}");
     assert!(server.logs().contains("bye bye"), "{}", server.logs());
 }

@@ -14,9 +14,15 @@ pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("echo", 2, FAST, "connection", echo)
         .acl(acl::CONNECTION | acl::FAST)
         .doc("Returns the given string.", "O(1)"),
-    CommandDef::new("quit", -1, ALLOW_BUSY | NO_AUTH | FAST | LOADING | STALE, "connection", quit)
-        .acl(acl::CONNECTION | acl::FAST)
-        .doc("Closes the connection.", "O(1)"),
+    CommandDef::new(
+        "quit",
+        -1,
+        ALLOW_BUSY | NO_AUTH | FAST | LOADING | STALE,
+        "connection",
+        quit,
+    )
+    .acl(acl::CONNECTION | acl::FAST)
+    .doc("Closes the connection.", "O(1)"),
 ];
 
 // PING [message]
@@ -24,7 +30,11 @@ fn ping(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     match args.len() {
         1 => ctx.out.simple(b"PONG"),
         2 => ctx.out.bulk(args.get(1)),
-        _ => return Err(crate::error::CmdError::err("wrong number of arguments for 'ping' command")),
+        _ => {
+            return Err(crate::error::CmdError::err(
+                "wrong number of arguments for 'ping' command",
+            ))
+        }
     }
     Ok(())
 }

@@ -11,11 +11,17 @@ pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("del", -2, WRITE, "generic", del)
         .keys(1, -1, 1)
         .acl(acl::KEYSPACE | acl::WRITE | acl::SLOW)
-        .doc("Deletes one or more keys.", "O(N) where N is the number of keys that will be removed."),
+        .doc(
+            "Deletes one or more keys.",
+            "O(N) where N is the number of keys that will be removed.",
+        ),
     CommandDef::new("exists", -2, READONLY | FAST, "generic", exists)
         .keys(1, -1, 1)
         .acl(acl::KEYSPACE | acl::READ | acl::FAST)
-        .doc("Counts how many of the given keys exist.", "O(N) where N is the number of keys to check."),
+        .doc(
+            "Counts how many of the given keys exist.",
+            "O(N) where N is the number of keys to check.",
+        ),
 ];
 
 // DEL key [key ...]

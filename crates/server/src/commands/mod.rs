@@ -7,6 +7,7 @@
 pub mod bitmap;
 pub mod connection;
 pub mod keys;
+pub mod list;
 pub mod server;
 pub mod string;
 
@@ -198,7 +199,13 @@ pub struct CommandDef {
 
 impl CommandDef {
     /// A command with the given name, arity and flags, in `group`.
-    pub const fn new(name: &'static str, arity: i32, flags: u32, group: &'static str, handler: Handler) -> Self {
+    pub const fn new(
+        name: &'static str,
+        arity: i32,
+        flags: u32,
+        group: &'static str,
+        handler: Handler,
+    ) -> Self {
         CommandDef {
             name,
             arity,
@@ -215,7 +222,11 @@ impl CommandDef {
     }
 
     /// A container command whose work is done by `subcommands`.
-    pub const fn container(name: &'static str, group: &'static str, subcommands: &'static [CommandDef]) -> Self {
+    pub const fn container(
+        name: &'static str,
+        group: &'static str,
+        subcommands: &'static [CommandDef],
+    ) -> Self {
         CommandDef {
             name,
             arity: -2,
@@ -275,17 +286,32 @@ impl CommandDef {
             Keys::Custom(f) => f(args),
             Keys::Range { first, last, step } => {
                 let argc = args.len() as i32;
-                let last = if last < 0 { argc + last } else { last.min(argc - 1) };
+                let last = if last < 0 {
+                    argc + last
+                } else {
+                    last.min(argc - 1)
+                };
                 let step = step.max(1);
-                (first.max(0)..=last).step_by(step as usize).filter(|&i| i < argc).map(|i| i as usize).collect()
+                (first.max(0)..=last)
+                    .step_by(step as usize)
+                    .filter(|&i| i < argc)
+                    .map(|i| i as usize)
+                    .collect()
             }
         }
     }
 }
 
 /// Every top-level command family's table.
-pub fn all_families() -> [&'static [CommandDef]; 5] {
-    [string::COMMANDS, keys::COMMANDS, bitmap::COMMANDS, connection::COMMANDS, server::COMMANDS]
+pub fn all_families() -> Vec<&'static [CommandDef]> {
+    vec![
+        string::COMMANDS,
+        keys::COMMANDS,
+        bitmap::COMMANDS,
+        connection::COMMANDS,
+        server::COMMANDS,
+        list::COMMANDS,
+    ]
 }
 
 /// Lookup structure built once at start-up.
@@ -317,7 +343,12 @@ impl CommandTable {
                 }
             }
         }
-        CommandTable { by_name, list, full, full_index }
+        CommandTable {
+            by_name,
+            list,
+            full,
+            full_index,
+        }
     }
 
     /// Finds a top-level command by name, case-insensitively.
@@ -335,7 +366,10 @@ impl CommandTable {
     /// The statistics id of a command or subcommand.
     #[inline]
     pub fn id_of(&self, def: &'static CommandDef) -> usize {
-        self.full_index.get(&(def as *const CommandDef as usize)).copied().unwrap_or(0)
+        self.full_index
+            .get(&(def as *const CommandDef as usize))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Number of ids.
@@ -346,5 +380,8 @@ impl CommandTable {
 
 /// Finds a subcommand of `container` by name, case-insensitively.
 pub fn find_subcommand(container: &'static CommandDef, name: &[u8]) -> Option<&'static CommandDef> {
-    container.subcommands.iter().find(|s| s.name.as_bytes().eq_ignore_ascii_case(name))
+    container
+        .subcommands
+        .iter()
+        .find(|s| s.name.as_bytes().eq_ignore_ascii_case(name))
 }

@@ -19,7 +19,10 @@ pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("set", -3, WRITE | DENYOOM, "string", set)
         .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::SLOW)
-        .doc("Sets the string value of a key, with optional conditions and expiry.", "O(1)"),
+        .doc(
+            "Sets the string value of a key, with optional conditions and expiry.",
+            "O(1)",
+        ),
     CommandDef::new("incr", 2, WRITE | DENYOOM | FAST, "string", incr)
         .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::FAST)
@@ -35,12 +38,18 @@ pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("decrby", 3, WRITE | DENYOOM | FAST, "string", decrby)
         .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::FAST)
-        .doc("Subtracts an amount from the integer value of a key.", "O(1)"),
+        .doc(
+            "Subtracts an amount from the integer value of a key.",
+            "O(1)",
+        ),
     CommandDef::new("mset", -3, WRITE | DENYOOM, "string", mset)
         .keys(1, -1, 2)
         .acl(acl::WRITE | acl::STRING | acl::SLOW)
         .since("1.0.1")
-        .doc("Sets several keys to string values at once.", "O(N) where N is the number of keys to set."),
+        .doc(
+            "Sets several keys to string values at once.",
+            "O(N) where N is the number of keys to set.",
+        ),
 ];
 
 /// Writes a string value of any encoding as a bulk reply.
@@ -102,7 +111,13 @@ impl Default for ExpireUnitWrap {
 
 /// Converts an expire argument to an absolute Unix time in ms, with Redis's checks
 /// and its error text naming `command`.
-pub fn expire_at_ms(raw: &[u8], unit_is_seconds: bool, relative: bool, now_ms: i64, command: &str) -> Result<i64, CmdError> {
+pub fn expire_at_ms(
+    raw: &[u8],
+    unit_is_seconds: bool,
+    relative: bool,
+    now_ms: i64,
+    command: &str,
+) -> Result<i64, CmdError> {
     let invalid = || CmdError::Msg(format!("ERR invalid expire time in '{command}' command"));
     let value = parse_i64_strict(raw).ok_or(CmdError::NotInteger)?;
     if value <= 0 || (unit_is_seconds && value > i64::MAX / 1000) {
@@ -169,7 +184,9 @@ fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         Some(e) => {
             if o.get {
                 match e.value() {
-                    ValueRef::Object(obj) if obj.type_name() != "string" => return Err(CmdError::WrongType),
+                    ValueRef::Object(obj) if obj.type_name() != "string" => {
+                        return Err(CmdError::WrongType)
+                    }
                     v => {
                         let v = v.as_string().map(|c| c.into_owned()).unwrap_or_default();
                         ctx.out.bulk(&v);
@@ -206,13 +223,17 @@ fn incr_by(ctx: &mut Ctx<'_>, key: &[u8], delta: i64) -> CmdResult {
         Some(e) => match e.value() {
             ValueRef::Int(i) => Some(i),
             ValueRef::Embstr(b) => Some(parse_i64_strict(b).ok_or(CmdError::NotInteger)?),
-            ValueRef::Object(crate::types::Object::Str(s)) => Some(parse_i64_strict(s).ok_or(CmdError::NotInteger)?),
+            ValueRef::Object(crate::types::Object::Str(s)) => {
+                Some(parse_i64_strict(s).ok_or(CmdError::NotInteger)?)
+            }
             #[allow(unreachable_patterns)]
             ValueRef::Object(_) => return Err(CmdError::WrongType),
         },
     };
     let base = current.unwrap_or(0);
-    let new = base.checked_add(delta).ok_or_else(|| CmdError::err("increment or decrement would overflow"))?;
+    let new = base
+        .checked_add(delta)
+        .ok_or_else(|| CmdError::err("increment or decrement would overflow"))?;
     match ctx.db.lookup_write(key)? {
         Some(e) => e.set_value(NewValue::Int(new)),
         None => ctx.db.set(key, NewValue::Int(new), None)?,
@@ -240,17 +261,22 @@ fn incrby(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 // DECRBY key decrement
 fn decrby(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let delta = parse_i64_strict(args.get(2)).ok_or(CmdError::NotInteger)?;
-    let delta = delta.checked_neg().ok_or_else(|| CmdError::err("decrement would overflow"))?;
+    let delta = delta
+        .checked_neg()
+        .ok_or_else(|| CmdError::err("decrement would overflow"))?;
     incr_by(ctx, args.get(1), delta)
 }
 
 // MSET key value [key value ...]
 fn mset(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if args.len() % 2 == 0 {
-        return Err(CmdError::err("wrong number of arguments for 'mset' command"));
+        return Err(CmdError::err(
+            "wrong number of arguments for 'mset' command",
+        ));
     }
     for pair in (1..args.len()).step_by(2) {
-        ctx.db.set(args.get(pair), NewValue::string(args.get(pair + 1)), None)?;
+        ctx.db
+            .set(args.get(pair), NewValue::string(args.get(pair + 1)), None)?;
     }
     ctx.out.ok();
     Ok(())

@@ -59,7 +59,16 @@ impl Waiter {
         deadline_ms: Option<i64>,
         timeout_reply: TimeoutReply,
     ) -> Waiter {
-        Waiter { client, db, resp3, args, keys, deadline_ms, timeout_reply, state: AtomicU8::new(WAITING) }
+        Waiter {
+            client,
+            db,
+            resp3,
+            args,
+            keys,
+            deadline_ms,
+            timeout_reply,
+            state: AtomicU8::new(WAITING),
+        }
     }
 
     /// True while nobody has claimed or finished the wait.
@@ -69,12 +78,16 @@ impl Waiter {
 
     /// Claims the waiter for serving; false if someone else got it first.
     pub fn try_claim(&self) -> bool {
-        self.state.compare_exchange(WAITING, CLAIMED, Ordering::AcqRel, Ordering::Acquire).is_ok()
+        self.state
+            .compare_exchange(WAITING, CLAIMED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
     }
 
     /// Gives a claimed waiter back (its command found nothing to take).
     pub fn release_claim(&self) {
-        let _ = self.state.compare_exchange(CLAIMED, WAITING, Ordering::AcqRel, Ordering::Acquire);
+        let _ = self
+            .state
+            .compare_exchange(CLAIMED, WAITING, Ordering::AcqRel, Ordering::Acquire);
     }
 
     /// Marks a claimed waiter as served.
@@ -85,7 +98,9 @@ impl Waiter {
     /// Ends the wait from outside (timeout, CLIENT UNBLOCK, disconnect); false if
     /// the waiter was already claimed or finished.
     pub fn cancel(&self) -> bool {
-        self.state.compare_exchange(WAITING, DONE, Ordering::AcqRel, Ordering::Acquire).is_ok()
+        self.state
+            .compare_exchange(WAITING, DONE, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
     }
 }
 
@@ -109,12 +124,18 @@ impl BlockedKeys {
 
     /// Appends a waiter to a key's queue.
     pub fn add(&mut self, db: usize, key: &[u8], waiter: Arc<Waiter>) {
-        self.queues.entry((db, key.to_vec())).or_default().push_back(waiter);
+        self.queues
+            .entry((db, key.to_vec()))
+            .or_default()
+            .push_back(waiter);
     }
 
     /// The waiters of a key, in order (cloned handles).
     pub fn peek(&self, db: usize, key: &[u8]) -> Vec<Arc<Waiter>> {
-        self.queues.get(&(db, key.to_vec())).map(|q| q.iter().cloned().collect()).unwrap_or_default()
+        self.queues
+            .get(&(db, key.to_vec()))
+            .map(|q| q.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Takes a key's whole queue (to serve it); give the rest back with [`restore`](Self::restore).
@@ -153,8 +174,24 @@ mod tests {
     use super::*;
 
     fn waiter(id: u64) -> Arc<Waiter> {
-        let shared = Arc::new(ClientShared::new(id, 0, 0, String::new(), String::new(), 0, 0));
-        Arc::new(Waiter::new(shared, 0, false, vec![], vec![b"k".to_vec()], None, TimeoutReply::NullArray))
+        let shared = Arc::new(ClientShared::new(
+            id,
+            0,
+            0,
+            String::new(),
+            String::new(),
+            0,
+            0,
+        ));
+        Arc::new(Waiter::new(
+            shared,
+            0,
+            false,
+            vec![],
+            vec![b"k".to_vec()],
+            None,
+            TimeoutReply::NullArray,
+        ))
     }
 
     #[test]

@@ -86,7 +86,9 @@ impl ValueRef<'_> {
     pub fn as_string(&self) -> Option<Cow<'_, [u8]>> {
         match self {
             ValueRef::Embstr(b) => Some(Cow::Borrowed(b)),
-            ValueRef::Int(i) => Some(Cow::Owned(itoa::Buffer::new().format(*i).as_bytes().to_vec())),
+            ValueRef::Int(i) => Some(Cow::Owned(
+                itoa::Buffer::new().format(*i).as_bytes().to_vec(),
+            )),
             ValueRef::Object(Object::Str(v)) => Some(Cow::Borrowed(v)),
             #[allow(unreachable_patterns)] // other object types arrive with their issues
             ValueRef::Object(_) => None,
@@ -130,7 +132,12 @@ struct Layout {
 
 impl Entry {
     /// Builds an entry; `None` if the key is too long to store.
-    pub fn new(key: &[u8], value: NewValue<'_>, expire_ms: Option<i64>, access: u32) -> Option<Entry> {
+    pub fn new(
+        key: &[u8],
+        value: NewValue<'_>,
+        expire_ms: Option<i64>,
+        access: u32,
+    ) -> Option<Entry> {
         let (kind, inline): (u8, Cow<'_, [u8]>) = match value {
             NewValue::Embstr(b) => (KIND_EMBSTR, Cow::Borrowed(b)),
             NewValue::Int(i) => (KIND_INT, Cow::Owned(i.to_le_bytes().to_vec())),
@@ -145,7 +152,13 @@ impl Entry {
         Some(Entry { blob })
     }
 
-    fn build_blob(kind: u8, access: u32, key: &[u8], expire_ms: Option<i64>, inline: &[u8]) -> Option<Blob> {
+    fn build_blob(
+        kind: u8,
+        access: u32,
+        key: &[u8],
+        expire_ms: Option<i64>,
+        inline: &[u8],
+    ) -> Option<Blob> {
         let mut varint = [0u8; 10];
         let varint_len = write_varint(key.len() as u64, &mut varint);
         let expire_len = if expire_ms.is_some() { 8 } else { 0 };
@@ -184,7 +197,11 @@ impl Entry {
             None
         };
         let key_end = (pos + key_len as usize).min(bytes.len());
-        Layout { key_start: pos.min(key_end), key_end, expire_at }
+        Layout {
+            key_start: pos.min(key_end),
+            key_end,
+            expire_at,
+        }
     }
 
     #[inline]
@@ -196,7 +213,10 @@ impl Entry {
     #[inline]
     pub fn key(&self) -> &[u8] {
         let l = self.layout();
-        self.blob.as_slice().get(l.key_start..l.key_end).unwrap_or(&[])
+        self.blob
+            .as_slice()
+            .get(l.key_start..l.key_end)
+            .unwrap_or(&[])
     }
 
     /// The absolute expire time in Unix milliseconds, if one is set.
@@ -358,7 +378,10 @@ impl Drop for Entry {
 
 impl std::fmt::Debug for Entry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Entry").field("key", &self.key()).field("value", &self.value()).finish()
+        f.debug_struct("Entry")
+            .field("key", &self.key())
+            .field("value", &self.value())
+            .finish()
     }
 }
 
@@ -393,7 +416,8 @@ mod tests {
 
     #[test]
     fn inline_values_and_expire() {
-        let mut e = Entry::new(b"key:0000001", NewValue::string(b"abcdefghij"), None, 123).expect("entry");
+        let mut e =
+            Entry::new(b"key:0000001", NewValue::string(b"abcdefghij"), None, 123).expect("entry");
         assert_eq!(e.key(), b"key:0000001");
         assert!(matches!(e.value(), ValueRef::Embstr(b"abcdefghij")));
         assert_eq!(e.expire(), None);

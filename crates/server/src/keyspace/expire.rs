@@ -55,8 +55,12 @@ pub fn active_expire_cycle(
         let shard_idx = first + cursor.step * stride;
         let db = cursor.db;
         cursor.step += 1;
-        let Some(mut shard) = ks.lock_shard(shard_idx) else { continue };
-        let Some(dbs) = shard.db_mut(db) else { continue };
+        let Some(mut shard) = ks.lock_shard(shard_idx) else {
+            continue;
+        };
+        let Some(dbs) = shard.db_mut(db) else {
+            continue;
+        };
         if dbs.volatile == 0 {
             continue;
         }
@@ -104,7 +108,8 @@ mod tests {
         for i in 0..500 {
             let k = format!("k{i}");
             let expire = if i % 2 == 0 { Some(10) } else { None };
-            l.set(i % 3, k.as_bytes(), NewValue::string(b"v"), expire, 0).expect("set");
+            l.set(i % 3, k.as_bytes(), NewValue::string(b"v"), expire, 0)
+                .expect("set");
         }
         drop(l);
         let far = Instant::now() + Duration::from_secs(60);
@@ -114,6 +119,11 @@ mod tests {
             total += active_expire_cycle(&ks, &mut c, worker, 2, 11, far, &mut |_, _| {}).expired;
         }
         assert_eq!(total, 250);
-        assert_eq!((0..3).map(|db| ks.db_counts(db)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1)), (250, 0));
+        assert_eq!(
+            (0..3)
+                .map(|db| ks.db_counts(db))
+                .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1)),
+            (250, 0)
+        );
     }
 }

@@ -60,7 +60,11 @@ pub struct DbShard {
 
 impl DbShard {
     fn new(slots: usize) -> Self {
-        DbShard { slots: (0..slots).map(|_| SlotTable::default()).collect(), keys: 0, volatile: 0 }
+        DbShard {
+            slots: (0..slots).map(|_| SlotTable::default()).collect(),
+            keys: 0,
+            volatile: 0,
+        }
     }
 
     /// Number of keys.
@@ -151,7 +155,12 @@ impl Keyspace {
                 }))
             })
             .collect();
-        Keyspace { shards: cells, slot_shift, num_dbs, hasher: foldhash::fast::RandomState::default() }
+        Keyspace {
+            shards: cells,
+            slot_shift,
+            num_dbs,
+            hasher: foldhash::fast::RandomState::default(),
+        }
     }
 
     /// Number of databases.
@@ -189,7 +198,13 @@ impl Keyspace {
 
     /// Locks nothing (for commands without keys); keys can't be accessed through it.
     pub fn lock_none(&self) -> Locked<'_> {
-        Locked { ks: self, first: None, rest: Vec::new(), all: false, expired: 0 }
+        Locked {
+            ks: self,
+            first: None,
+            rest: Vec::new(),
+            all: false,
+            expired: 0,
+        }
     }
 
     /// Locks the shards of `keys` in ascending order.
@@ -203,7 +218,9 @@ impl Keyspace {
         shards.sort_unstable();
         shards.dedup();
         let mut locked = self.lock_none();
-        let mut guards = shards.iter().filter_map(|&s| self.lock_shard(s).map(|g| (s, g)));
+        let mut guards = shards
+            .iter()
+            .filter_map(|&s| self.lock_shard(s).map(|g| (s, g)));
         locked.first = guards.next();
         locked.rest = guards.collect();
         locked
@@ -236,10 +253,15 @@ impl Keyspace {
 
     /// (keys, keys with an expire) of a database.
     pub fn db_counts(&self, db: usize) -> (usize, usize) {
-        (0..self.shards.len()).filter_map(|s| self.lock_shard(s)).fold((0, 0), |(k, v), g| {
-            let d = g.db(db);
-            (k + d.map_or(0, DbShard::keys), v + d.map_or(0, DbShard::volatile))
-        })
+        (0..self.shards.len())
+            .filter_map(|s| self.lock_shard(s))
+            .fold((0, 0), |(k, v), g| {
+                let d = g.db(db);
+                (
+                    k + d.map_or(0, DbShard::keys),
+                    v + d.map_or(0, DbShard::volatile),
+                )
+            })
     }
 }
 
@@ -277,12 +299,18 @@ impl<'a> Locked<'a> {
 
     /// Indices of the locked shards.
     pub fn shard_indices(&self) -> Vec<usize> {
-        self.first.iter().chain(self.rest.iter()).map(|(i, _)| *i).collect()
+        self.first
+            .iter()
+            .chain(self.rest.iter())
+            .map(|(i, _)| *i)
+            .collect()
     }
 
     /// True when this lock set holds the shard.
     pub fn holds(&self, shard: usize) -> bool {
-        self.all || self.first.as_ref().is_some_and(|(i, _)| *i == shard) || self.rest.iter().any(|(i, _)| *i == shard)
+        self.all
+            || self.first.as_ref().is_some_and(|(i, _)| *i == shard)
+            || self.rest.iter().any(|(i, _)| *i == shard)
     }
 
     /// Tries to add the given shards without waiting (so lock order does not
@@ -313,12 +341,23 @@ impl<'a> Locked<'a> {
             }
         }
         if self.all {
-            return self.rest.get_mut(shard.checked_sub(1)?).map(|(_, g)| &mut **g);
+            return self
+                .rest
+                .get_mut(shard.checked_sub(1)?)
+                .map(|(_, g)| &mut **g);
         }
-        self.rest.iter_mut().find(|(i, _)| *i == shard).map(|(_, g)| &mut **g)
+        self.rest
+            .iter_mut()
+            .find(|(i, _)| *i == shard)
+            .map(|(_, g)| &mut **g)
     }
 
-    fn slot_table(&mut self, db: usize, key: &[u8], create: bool) -> Result<Option<&mut SlotTable>, AccessError> {
+    fn slot_table(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        create: bool,
+    ) -> Result<Option<&mut SlotTable>, AccessError> {
         if db >= self.ks.num_dbs {
             return Err(AccessError::NoSuchDb);
         }
@@ -326,7 +365,11 @@ impl<'a> Locked<'a> {
         let shard_idx = self.ks.shard_of_slot(slot);
         let shard = self.shard_mut(shard_idx).ok_or(AccessError::NotLocked)?;
         let local = slot - shard.first_slot;
-        let dbs = if create { shard.db_or_create(db) } else { shard.db_mut(db) };
+        let dbs = if create {
+            shard.db_or_create(db)
+        } else {
+            shard.db_mut(db)
+        };
         Ok(dbs.and_then(|d| d.slots.get_mut(local)))
     }
 
@@ -336,7 +379,12 @@ impl<'a> Locked<'a> {
     }
 
     /// Looks a key up, deleting it first if it has expired by `now_ms`.
-    pub fn get(&mut self, db: usize, key: &[u8], now_ms: i64) -> Result<Option<&mut Entry>, AccessError> {
+    pub fn get(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        now_ms: i64,
+    ) -> Result<Option<&mut Entry>, AccessError> {
         let hash = self.ks.hash(key);
         let Some(table) = self.slot_table(db, key, false)? else {
             return Ok(None);
@@ -382,8 +430,14 @@ impl<'a> Locked<'a> {
         let Some(table) = self.slot_table(db, &key, true)? else {
             return Err(AccessError::NoSuchDb);
         };
-        let old = match table.table.entry(hash, |e| e.key() == key.as_slice(), |e| hasher.hash_one(e.key())) {
-            hashbrown::hash_table::Entry::Occupied(mut o) => Some(std::mem::replace(o.get_mut(), entry)),
+        let old = match table.table.entry(
+            hash,
+            |e| e.key() == key.as_slice(),
+            |e| hasher.hash_one(e.key()),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(mut o) => {
+                Some(std::mem::replace(o.get_mut(), entry))
+            }
             hashbrown::hash_table::Entry::Vacant(v) => {
                 v.insert(entry);
                 None
@@ -425,7 +479,12 @@ impl<'a> Locked<'a> {
     }
 
     /// Sets or clears a key's expire. Returns false when the key does not exist.
-    pub fn set_expire(&mut self, db: usize, key: &[u8], expire_ms: Option<i64>) -> Result<bool, AccessError> {
+    pub fn set_expire(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        expire_ms: Option<i64>,
+    ) -> Result<bool, AccessError> {
         let hash = self.ks.hash(key);
         let Some(table) = self.slot_table(db, key, false)? else {
             return Ok(false);
@@ -461,8 +520,14 @@ mod tests {
         let mut locked = ks.lock_keys(keys.iter().map(Vec::as_slice).take(3));
         assert!(locked.get(0, &keys[0], 0).expect("locked").is_some());
         let held = locked.shard_indices();
-        let outside = keys.iter().find(|k| !held.contains(&ks.shard_of_key(k))).expect("some key elsewhere");
-        assert!(matches!(locked.get(0, outside, 0), Err(AccessError::NotLocked)));
+        let outside = keys
+            .iter()
+            .find(|k| !held.contains(&ks.shard_of_key(k)))
+            .expect("some key elsewhere");
+        assert!(matches!(
+            locked.get(0, outside, 0),
+            Err(AccessError::NotLocked)
+        ));
         assert!(locked.remove(0, &keys[1]).expect("locked").is_some());
         drop(locked);
         assert_eq!(ks.dbsize(0), 999);
@@ -472,7 +537,8 @@ mod tests {
     fn lazy_expiry_and_volatile_counts() {
         let ks = Keyspace::new(2, 4);
         let mut l = ks.lock_key(b"a");
-        l.set(1, b"a", NewValue::string(b"1"), Some(100), 0).expect("set");
+        l.set(1, b"a", NewValue::string(b"1"), Some(100), 0)
+            .expect("set");
         drop(l);
         assert_eq!(ks.db_counts(1), (1, 1));
         let mut l = ks.lock_key(b"a");

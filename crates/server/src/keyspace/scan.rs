@@ -36,7 +36,9 @@ pub fn scan(
     let mut visited = 0usize;
     while slot < SLOTS {
         let shard_idx = ks.shard_of_slot(slot);
-        let Some(shard) = ks.lock_shard(shard_idx) else { break };
+        let Some(shard) = ks.lock_shard(shard_idx) else {
+            break;
+        };
         let first = shard.first_slot();
         let tables = shard.db(db).map(|d| d.slots());
         while slot < SLOTS && ks.shard_of_slot(slot) == shard_idx {
@@ -45,7 +47,11 @@ pub fn scan(
             visited += 1;
             if len > 0 {
                 let budget = count.saturating_sub(out.keys.len()).max(1);
-                let width = if len <= budget { PARTS } else { (PARTS * budget / len).max(1).next_power_of_two().min(PARTS) };
+                let width = if len <= budget {
+                    PARTS
+                } else {
+                    (PARTS * budget / len).max(1).next_power_of_two().min(PARTS)
+                };
                 let end = (part + width).min(PARTS);
                 for e in table.into_iter().flat_map(|t| t.iter()) {
                     let p = (ks.hash(e.key()) >> (64 - PART_BITS)) as usize;
@@ -62,7 +68,11 @@ pub fn scan(
                 slot += 1;
             }
             if out.keys.len() >= count || visited >= count.saturating_mul(10).max(256) {
-                out.cursor = if slot >= SLOTS { 0 } else { ((slot as u64) << PART_BITS) | part as u64 };
+                out.cursor = if slot >= SLOTS {
+                    0
+                } else {
+                    ((slot as u64) << PART_BITS) | part as u64
+                };
                 return out;
             }
         }
@@ -98,9 +108,11 @@ mod tests {
         let mut l = ks.lock_all();
         for i in 0..3000 {
             let k = format!("{{tag}}:{i}");
-            l.set(0, k.as_bytes(), NewValue::string(b"v"), None, 0).expect("set");
+            l.set(0, k.as_bytes(), NewValue::string(b"v"), None, 0)
+                .expect("set");
             let k = format!("spread:{i}");
-            l.set(0, k.as_bytes(), NewValue::string(b"v"), None, 0).expect("set");
+            l.set(0, k.as_bytes(), NewValue::string(b"v"), None, 0)
+                .expect("set");
         }
         drop(l);
         let (seen, calls) = full_scan(&ks, 10);

@@ -115,7 +115,11 @@ impl Conn {
                 Ok(Parsed::Incomplete) => break,
                 Err(e) => {
                     let text = e.message();
-                    verbose!("Protocol error ({text}) from client: id={} addr={}", self.client.id(), self.client.shared.addr);
+                    verbose!(
+                        "Protocol error ({text}) from client: id={} addr={}",
+                        self.client.id(),
+                        self.client.shared.addr
+                    );
                     self.out.error(&text);
                     for err in self.out.take_errors() {
                         stats.record_error(&err);
@@ -142,7 +146,10 @@ impl Conn {
             self.inbuf = Vec::new();
         }
         if self.filled > srv.tun.client_query_buffer_limit.load(Relaxed) {
-            verbose!("Closing client that reached max query buffer length: id={}", self.client.id());
+            verbose!(
+                "Closing client that reached max query buffer length: id={}",
+                self.client.id()
+            );
             return Next::Close;
         }
         Next::Open
@@ -192,7 +199,10 @@ impl Conn {
                 return Next::Close;
             }
         }
-        self.client.shared.obuf.store(self.out.len() - self.out_pos, Relaxed);
+        self.client
+            .shared
+            .obuf
+            .store(self.out.len() - self.out_pos, Relaxed);
         Next::Open
     }
 }

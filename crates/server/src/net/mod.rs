@@ -98,7 +98,9 @@ pub fn bind(srv: &Server) -> Result<Listeners, String> {
             let ip: IpAddr = match addr {
                 "*" => IpAddr::from([0, 0, 0, 0]),
                 "::*" => IpAddr::from([0u16; 8]),
-                other => other.parse().map_err(|_| format!("Invalid bind address '{other}'"))?,
+                other => other
+                    .parse()
+                    .map_err(|_| format!("Invalid bind address '{other}'"))?,
             };
             match bind_tcp(SocketAddr::new(ip, port), s.tcp_backlog) {
                 Ok(l) => {
@@ -107,11 +109,18 @@ pub fn bind(srv: &Server) -> Result<Listeners, String> {
                     }
                     list.push(Listener::Tcp(l));
                 }
-                Err(e) if optional || (addr == "::*" && e.kind() == io::ErrorKind::AddrNotAvailable) => {
-                    notice!("Warning: Could not create server TCP listening socket {addr}:{port}: {e}");
+                Err(e)
+                    if optional
+                        || (addr == "::*" && e.kind() == io::ErrorKind::AddrNotAvailable) =>
+                {
+                    notice!(
+                        "Warning: Could not create server TCP listening socket {addr}:{port}: {e}"
+                    );
                 }
                 Err(e) => {
-                    return Err(format!("Warning: Could not create server TCP listening socket {addr}:{port}: {e}"));
+                    return Err(format!(
+                        "Warning: Could not create server TCP listening socket {addr}:{port}: {e}"
+                    ));
                 }
             }
         }
@@ -121,7 +130,8 @@ pub fn bind(srv: &Server) -> Result<Listeners, String> {
         let l = UnixListener::bind(path).map_err(|e| format!("Failed opening Unix socket: {e}"))?;
         if s.unixsocketperm != 0 {
             use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(s.unixsocketperm));
+            let _ =
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(s.unixsocketperm));
         }
         list.push(Listener::Unix(l, path.clone()));
     }
@@ -133,7 +143,11 @@ pub fn bind(srv: &Server) -> Result<Listeners, String> {
 
 fn bind_tcp(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
     use socket2::{Domain, Protocol, Socket, Type};
-    let domain = if addr.is_ipv6() { Domain::IPV6 } else { Domain::IPV4 };
+    let domain = if addr.is_ipv6() {
+        Domain::IPV6
+    } else {
+        Domain::IPV4
+    };
     let socket = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
     if addr.is_ipv6() {
         socket.set_only_v6(true)?;
@@ -173,14 +187,21 @@ pub fn accept_loop(srv: &'static Server, listeners: Listeners) -> io::Result<()>
             return Err(e);
         }
         for ev in events.iter() {
-            let Some(l) = list.get_mut(ev.token().0) else { continue };
+            let Some(l) = list.get_mut(ev.token().0) else {
+                continue;
+            };
             loop {
                 let accepted = match l {
                     Listener::Tcp(t) => t.accept().map(|(s, peer)| {
                         let _ = s.set_nodelay(true);
                         set_keepalive(&s, srv.tun.tcp_keepalive.load(Relaxed));
                         let laddr = s.local_addr().map(|a| format_addr(&a)).unwrap_or_default();
-                        Accepted { stream: Stream::Tcp(s), addr: format_addr(&peer), laddr, unix: false }
+                        Accepted {
+                            stream: Stream::Tcp(s),
+                            addr: format_addr(&peer),
+                            laddr,
+                            unix: false,
+                        }
                     }),
                     Listener::Unix(u, path) => u.accept().map(|(s, _)| Accepted {
                         stream: Stream::Unix(s),
@@ -226,7 +247,11 @@ fn admit(srv: &Server, mut a: Accepted) -> Option<Accepted> {
         let _ = a.stream.write(b"-ERR max number of clients reached\r\n");
         return None;
     }
-    if srv.tun.protected_mode.load(Relaxed) && !srv.auth_required() && !a.unix && !is_loopback(&a.addr) {
+    if srv.tun.protected_mode.load(Relaxed)
+        && !srv.auth_required()
+        && !a.unix
+        && !is_loopback(&a.addr)
+    {
         srv.clients.connected.fetch_sub(1, Relaxed);
         srv.conns_rejected.fetch_add(1, Relaxed);
         let _ = a.stream.write(PROTECTED_MODE_DENIED);

@@ -67,7 +67,12 @@ impl Worker {
             expire_cursor: ExpireCursor::default(),
             deadlines: BTreeSet::new(),
         };
-        Ok(Created { worker, tx, waker, stats })
+        Ok(Created {
+            worker,
+            tx,
+            waker,
+            stats,
+        })
     }
 
     /// Runs until shutdown.
@@ -90,7 +95,11 @@ impl Worker {
                 if ev.token() == WAKER {
                     continue;
                 }
-                self.on_event(ev.token().0, ev.is_readable() || ev.is_read_closed(), ev.is_writable());
+                self.on_event(
+                    ev.token().0,
+                    ev.is_readable() || ev.is_read_closed(),
+                    ev.is_writable(),
+                );
             }
             if self.drain_mail() {
                 break;
@@ -115,16 +124,28 @@ impl Worker {
         while let Ok(mail) = self.rx.try_recv() {
             match mail {
                 Mail::NewConn(a) => self.adopt(a),
-                Mail::Push { token, client_id, bytes } => {
-                    let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else { continue };
+                Mail::Push {
+                    token,
+                    client_id,
+                    bytes,
+                } => {
+                    let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else {
+                        continue;
+                    };
                     if conn.client.id() != client_id {
                         continue;
                     }
                     conn.out.raw(&bytes);
                     self.after_io(token);
                 }
-                Mail::Unblocked { token, client_id, bytes } => {
-                    let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else { continue };
+                Mail::Unblocked {
+                    token,
+                    client_id,
+                    bytes,
+                } => {
+                    let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else {
+                        continue;
+                    };
                     if conn.client.id() != client_id || !conn.blocked {
                         continue;
                     }
@@ -141,7 +162,9 @@ impl Worker {
                 }
                 Mail::CheckKills => {
                     for token in 0..self.conns.len() {
-                        let kill = self.conns[token].as_ref().is_some_and(|c| c.client.shared.kill.load(Relaxed));
+                        let kill = self.conns[token]
+                            .as_ref()
+                            .is_some_and(|c| c.client.shared.kill.load(Relaxed));
                         if kill {
                             self.close(token);
                         }
@@ -160,8 +183,14 @@ impl Worker {
         });
         let mut stream = a.stream;
         let registered = match &mut stream {
-            Stream::Tcp(s) => self.poll.registry().register(s, Token(token), Interest::READABLE),
-            Stream::Unix(s) => self.poll.registry().register(s, Token(token), Interest::READABLE),
+            Stream::Tcp(s) => self
+                .poll
+                .registry()
+                .register(s, Token(token), Interest::READABLE),
+            Stream::Unix(s) => self
+                .poll
+                .registry()
+                .register(s, Token(token), Interest::READABLE),
         };
         if registered.is_err() {
             self.free.push(token);
@@ -170,7 +199,15 @@ impl Worker {
         }
         let id = self.srv.clients.next_id();
         let now = crate::clock::unix_ms();
-        let shared = Arc::new(ClientShared::new(id, self.id, token, a.addr, a.laddr, stream.fd(), now));
+        let shared = Arc::new(ClientShared::new(
+            id,
+            self.id,
+            token,
+            a.addr,
+            a.laddr,
+            stream.fd(),
+            now,
+        ));
         if a.unix {
             shared.set_flag(flag::UNIX_SOCKET, true);
         }
@@ -180,8 +217,29 @@ impl Worker {
     }
 
     fn on_event(&mut self, token: usize, readable: bool, writable: bool) {
-        let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else { return };
-        if readable && conn.on_readable(self.srv, &self.stats) == Next::Close {
+        let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else {
+            return;
+        };
+        // A bug must cost one connection, not the worker and all its clients: a
+        // panic while serving this client closes it and is logged.
+        let srv = self.srv;
+        let stats = &self.stats;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if readable {
+                conn.on_readable(srv, stats)
+            } else {
+                Next::Open
+            }
+        }));
+        let Ok(next) = outcome else {
+            crate::warning!(
+                "BUG: a panic occurred while serving client id={}; closing it",
+                conn.client.id()
+            );
+            self.close(token);
+            return;
+        };
+        if next == Next::Close {
             let _ = conn.flush(&self.stats);
             self.close(token);
             return;
@@ -198,7 +256,9 @@ impl Worker {
                 break;
             }
             self.deadlines.pop_first();
-            let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else { continue };
+            let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else {
+                continue;
+            };
             if conn.client.id() != id || !conn.blocked {
                 continue;
             }
@@ -222,10 +282,18 @@ impl Worker {
 
     /// Flushes output and keeps WRITABLE interest in step with pending output.
     fn after_io(&mut self, token: usize) {
-        let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else { return };
+        let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else {
+            return;
+        };
         if conn.blocked && !conn.deadline_tracked {
             conn.deadline_tracked = true;
-            let deadline = conn.client.shared.waiter.lock().as_ref().and_then(|w| w.deadline_ms);
+            let deadline = conn
+                .client
+                .shared
+                .waiter
+                .lock()
+                .as_ref()
+                .and_then(|w| w.deadline_ms);
             if let Some(d) = deadline {
                 self.deadlines.insert((d, token, conn.client.id()));
             }
@@ -239,7 +307,11 @@ impl Worker {
         }
         let pending = conn.has_pending_output();
         if pending != conn.wants_write {
-            let interest = if pending { Interest::READABLE | Interest::WRITABLE } else { Interest::READABLE };
+            let interest = if pending {
+                Interest::READABLE | Interest::WRITABLE
+            } else {
+                Interest::READABLE
+            };
             let result = match &mut conn.stream {
                 Stream::Tcp(s) => self.poll.registry().reregister(s, Token(token), interest),
                 Stream::Unix(s) => self.poll.registry().reregister(s, Token(token), interest),
@@ -254,7 +326,9 @@ impl Worker {
 
     /// Closes a connection and forgets the client.
     fn close(&mut self, token: usize) {
-        let Some(mut conn) = self.conns.get_mut(token).and_then(Option::take) else { return };
+        let Some(mut conn) = self.conns.get_mut(token).and_then(Option::take) else {
+            return;
+        };
         let _ = match &mut conn.stream {
             Stream::Tcp(s) => self.poll.registry().deregister(s),
             Stream::Unix(s) => self.poll.registry().deregister(s),

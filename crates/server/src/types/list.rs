@@ -83,7 +83,7 @@ fn exceeds(fill: i64, bytes: usize, count: usize) -> bool {
 
 /// One packed node with its Redis-listpack size.
 #[derive(Debug, Clone, Default)]
-struct Node {
+pub struct Node {
     items: Packed,
     lp_bytes: usize,
 }
@@ -121,7 +121,10 @@ pub enum End {
 
 impl Default for List {
     fn default() -> Self {
-        List::Listpack(Box::new(Node { items: Packed::new(), lp_bytes: LP_OVERHEAD }))
+        List::Listpack(Box::new(Node {
+            items: Packed::new(),
+            lp_bytes: LP_OVERHEAD,
+        }))
     }
 }
 
@@ -143,7 +146,13 @@ impl List {
     pub fn memory_usage(&self) -> usize {
         match self {
             List::Listpack(n) => 32 + n.items.byte_len(),
-            List::Quicklist(q) => 48 + q.nodes.iter().map(|n| 32 + n.items.byte_len()).sum::<usize>(),
+            List::Quicklist(q) => {
+                48 + q
+                    .nodes
+                    .iter()
+                    .map(|n| 32 + n.items.byte_len())
+                    .sum::<usize>()
+            }
         }
     }
 
@@ -213,7 +222,10 @@ impl List {
                     }
                     .is_none_or(|n| exceeds(fill, n.lp_bytes + size, n.len() + 1));
                     if need_new {
-                        let node = Node { items: Packed::new(), lp_bytes: LP_OVERHEAD };
+                        let node = Node {
+                            items: Packed::new(),
+                            lp_bytes: LP_OVERHEAD,
+                        };
                         match end {
                             End::Head => q.nodes.push_front(node),
                             End::Tail => q.nodes.push_back(node),
@@ -274,7 +286,13 @@ impl List {
     pub fn iter(&self) -> Box<dyn DoubleEndedIterator<Item = Item<'_>> + '_> {
         match self {
             List::Listpack(n) => Box::new(n.items.iter().collect::<Vec<_>>().into_iter()),
-            List::Quicklist(q) => Box::new(q.nodes.iter().flat_map(|n| n.items.iter()).collect::<Vec<_>>().into_iter()),
+            List::Quicklist(q) => Box::new(
+                q.nodes
+                    .iter()
+                    .flat_map(|n| n.items.iter())
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            ),
         }
     }
 
@@ -341,7 +359,11 @@ impl List {
     /// tail, `0` all. Returns how many were removed.
     pub fn remove(&mut self, value: &[u8], count: i64, fill: i64) -> usize {
         let mut all = self.to_vec();
-        let limit = if count == 0 { usize::MAX } else { count.unsigned_abs() as usize };
+        let limit = if count == 0 {
+            usize::MAX
+        } else {
+            count.unsigned_abs() as usize
+        };
         let mut removed = 0;
         if count >= 0 {
             let mut i = 0;
@@ -387,7 +409,10 @@ impl List {
 
     /// All elements as owned bytes, head first.
     pub fn to_vec(&self) -> Vec<Vec<u8>> {
-        self.range(0, self.len().saturating_sub(1)).into_iter().take(self.len()).collect()
+        self.range(0, self.len().saturating_sub(1))
+            .into_iter()
+            .take(self.len())
+            .collect()
     }
 
     fn rebuild(&mut self, all: Vec<Vec<u8>>, fill: i64) {
@@ -398,7 +423,11 @@ impl List {
     /// Rebuilds the list from `all`, in the current encoding family.
     fn rebuild_keeping(&mut self, all: Vec<Vec<u8>>, fill: i64, quicklist: bool) {
         let refs: Vec<&[u8]> = all.iter().map(Vec::as_slice).collect();
-        let mut fresh = if quicklist { List::Quicklist(Box::default()) } else { List::new() };
+        let mut fresh = if quicklist {
+            List::Quicklist(Box::default())
+        } else {
+            List::new()
+        };
         fresh.push(End::Tail, &refs, if quicklist { fill } else { i64::MAX });
         *self = fresh;
     }
@@ -434,7 +463,9 @@ mod tests {
     use super::*;
 
     fn strs(v: &[Vec<u8>]) -> Vec<String> {
-        v.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect()
+        v.iter()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .collect()
     }
 
     #[test]
@@ -468,13 +499,18 @@ mod tests {
     #[test]
     fn quicklist_operations() {
         let mut l = List::new();
-        let values: Vec<Vec<u8>> = (0..5000).map(|i| format!("value-{i}").into_bytes()).collect();
+        let values: Vec<Vec<u8>> = (0..5000)
+            .map(|i| format!("value-{i}").into_bytes())
+            .collect();
         let refs: Vec<&[u8]> = values.iter().map(Vec::as_slice).collect();
         l.push(End::Tail, &refs, -2);
         assert_eq!(l.encoding_name(), "quicklist");
         assert_eq!(l.len(), 5000);
         assert_eq!(l.get(4321), Some(b"value-4321".to_vec()));
-        assert_eq!(strs(&l.range(2998, 3001)), ["value-2998", "value-2999", "value-3000", "value-3001"]);
+        assert_eq!(
+            strs(&l.range(2998, 3001)),
+            ["value-2998", "value-2999", "value-3000", "value-3001"]
+        );
         assert!(l.set(10, b"ten", -2));
         assert_eq!(l.get(10), Some(b"ten".to_vec()));
         assert_eq!(l.insert(b"value-11", b"x", true, -2), Some(5001));

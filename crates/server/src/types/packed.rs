@@ -202,7 +202,10 @@ impl Packed {
 
     /// Iterates over the elements from the front.
     pub fn iter(&self) -> Iter<'_> {
-        Iter { buf: &self.buf, pos: COUNT_LEN.min(self.buf.len()) }
+        Iter {
+            buf: &self.buf,
+            pos: COUNT_LEN.min(self.buf.len()),
+        }
     }
 
     /// Iterates over the elements with their positions.
@@ -238,7 +241,10 @@ impl Packed {
     /// element from the front (stride 2 finds hash fields / zset members).
     pub fn find(&self, bytes: &[u8], stride: usize) -> Option<Pos> {
         let stride = stride.max(1);
-        self.iter_pos().step_by(stride).find(|(_, item)| item.eq_bytes(bytes)).map(|(p, _)| p)
+        self.iter_pos()
+            .step_by(stride)
+            .find(|(_, item)| item.eq_bytes(bytes))
+            .map(|(p, _)| p)
     }
 
     /// Appends elements at the end.
@@ -309,7 +315,9 @@ impl Packed {
         if pos < COUNT_LEN {
             return;
         }
-        let Some((_, end)) = decode(&self.buf, pos) else { return };
+        let Some((_, end)) = decode(&self.buf, pos) else {
+            return;
+        };
         let mut v = Vec::with_capacity(self.buf.len() + item.encoded_len());
         v.extend_from_slice(&self.buf[..pos]);
         encode(item, &mut v);
@@ -367,8 +375,17 @@ mod tests {
         let mid = vec![b'm'; 300];
         let mut p = Packed::new();
         assert!(p.is_empty());
-        p.push_back(&[item_for(b"a"), item_for(b"-5"), item_for(b"70000"), Item::F64(1.5)]);
-        p.push_back(&[Item::Str(&mid), Item::Str(&long), item_for(b"9223372036854775807")]);
+        p.push_back(&[
+            item_for(b"a"),
+            item_for(b"-5"),
+            item_for(b"70000"),
+            Item::F64(1.5),
+        ]);
+        p.push_back(&[
+            Item::Str(&mid),
+            Item::Str(&long),
+            item_for(b"9223372036854775807"),
+        ]);
         p.push_front(&[item_for(b"first"), item_for(b"-129")]);
         assert_eq!(p.len(), 9);
         let items: Vec<Vec<u8>> = p.iter().map(|i| i.to_bytes().into_owned()).collect();
@@ -398,7 +415,22 @@ mod tests {
 
     #[test]
     fn integers_round_trip_at_every_width() {
-        for v in [0i64, 1, -1, 127, -128, 128, -129, 32767, -32768, 32768, i32::MAX as i64, i32::MIN as i64 - 1, i64::MAX, i64::MIN] {
+        for v in [
+            0i64,
+            1,
+            -1,
+            127,
+            -128,
+            128,
+            -129,
+            32767,
+            -32768,
+            32768,
+            i32::MAX as i64,
+            i32::MIN as i64 - 1,
+            i64::MAX,
+            i64::MIN,
+        ] {
             let mut p = Packed::new();
             p.push_back(&[Item::Int(v)]);
             assert_eq!(p.get(0), Some(Item::Int(v)), "{v}");
