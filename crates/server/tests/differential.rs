@@ -114,6 +114,11 @@ fn keys() {
 }
 
 #[test]
+fn lists() {
+    run_case_file("lists.txt");
+}
+
+#[test]
 fn strings() {
     run_case_file("strings.txt");
 }

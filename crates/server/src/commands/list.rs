@@ -11,6 +11,7 @@ use crate::error::{CmdError, CmdResult};
 use crate::keyspace::blocking::TimeoutReply;
 use crate::keyspace::{Entry, NewValue};
 use crate::types::list::{End, List};
+use crate::types::packed::Item;
 use crate::types::Object;
 
 const LIST: u64 = acl::LIST;
@@ -368,14 +369,23 @@ fn clamp_range(start: i64, stop: i64, len: usize) -> Option<(usize, usize)> {
 fn lrange(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let start = parse_int(args.get(2))?;
     let stop = parse_int(args.get(3))?;
-    let values = match read_list(ctx, args.get(1))? {
-        None => Vec::new(),
-        Some(l) => match clamp_range(start, stop, l.len()) {
-            None => Vec::new(),
-            Some((a, b)) => l.range(a, b),
-        },
+    let Some(e) = ctx.db.lookup_read(args.get(1))? else {
+        ctx.out.array(0);
+        return Ok(());
     };
-    ctx.out.bulk_array(values.iter().map(Vec::as_slice));
+    let l = as_list(e)?;
+    match clamp_range(start, stop, l.len()) {
+        None => ctx.out.array(0),
+        Some((a, b)) => {
+            let out = &mut *ctx.out;
+            out.array(b - a + 1);
+            l.for_range(a, b, |item| match item {
+                Item::Int(i) => out.bulk_int(i),
+                Item::Str(s) => out.bulk(s),
+                Item::F64(_) => out.bulk(&item.to_bytes()),
+            });
+        }
+    }
     Ok(())
 }
 

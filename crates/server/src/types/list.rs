@@ -296,6 +296,43 @@ impl List {
         }
     }
 
+    /// Calls `f` on elements `start..=stop` (non-negative) from the head, without
+    /// copying them (LRANGE writes them straight into the reply).
+    pub fn for_range(&self, start: usize, stop: usize, mut f: impl FnMut(Item<'_>)) {
+        if start > stop {
+            return;
+        }
+        let mut skip = start;
+        let mut left = stop - start + 1;
+        let mut visit = |node: &Node| -> bool {
+            if skip >= node.len() {
+                skip -= node.len();
+                return true;
+            }
+            for item in node.items.iter().skip(skip) {
+                if left == 0 {
+                    return false;
+                }
+                f(item);
+                left -= 1;
+            }
+            skip = 0;
+            left > 0
+        };
+        match self {
+            List::Listpack(n) => {
+                visit(n);
+            }
+            List::Quicklist(q) => {
+                for node in &q.nodes {
+                    if !visit(node) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
     /// Elements `start..=stop` (non-negative, clamped by the caller) from the head.
     pub fn range(&self, start: usize, stop: usize) -> Vec<Vec<u8>> {
         let mut out = Vec::with_capacity(stop.saturating_sub(start) + 1);
@@ -446,11 +483,10 @@ fn pop_node(n: &mut Node, end: End) -> Option<Vec<u8>> {
     if len == 0 {
         return None;
     }
-    let index = match end {
-        End::Head => 0,
-        End::Tail => len - 1,
+    let pos = match end {
+        End::Head => n.items.pos_of_index(0)?,
+        End::Tail => n.items.last_pos()?,
     };
-    let pos = n.items.pos_of_index(index)?;
     let (item, _) = n.items.at(pos)?;
     let bytes = item.to_bytes().into_owned();
     n.lp_bytes = n.lp_bytes.saturating_sub(item_size(&item));

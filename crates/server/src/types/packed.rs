@@ -12,10 +12,12 @@
 //! 11100000 llll (u32 LE)   longer string follows
 //! ```
 //!
-//! The buffer starts with the element count (u32 LE). There are no back-links: the
-//! users keep sequences short (the `*-max-listpack-*` thresholds), so walking from the
-//! start is as cheap as Redis's backward walk. The allocation is resized to the exact
-//! length on every change, like Redis's listpack, so no spare capacity is held.
+//! Each element is followed by its encoded length written backwards (7 bits per byte,
+//! a set high bit meaning "more bytes before this one"), so the last element is found
+//! in O(1) and the sequence can be walked from the tail, as with Redis's listpack.
+//! The buffer starts with the element count (u32 LE). The allocation is resized to
+//! the exact length on every change, like Redis's listpack, so no spare capacity is
+//! held.
 
 use std::borrow::Cow;
 
@@ -59,13 +61,14 @@ impl<'a> Item<'a> {
         }
     }
 
-    /// Encoded size of this element.
+    /// Encoded size of this element, back-length included.
     pub fn encoded_len(&self) -> usize {
-        match *self {
+        let body = match *self {
             Item::Str(b) => str_header_len(b.len()) + b.len(),
             Item::Int(i) => 1 + int_width(i),
             Item::F64(_) => 9,
-        }
+        };
+        body + backlen_size(body)
     }
 }
 
@@ -102,7 +105,49 @@ fn int_width(i: i64) -> usize {
     }
 }
 
+/// Bytes of the back-length written after an element body of `body` bytes.
+fn backlen_size(body: usize) -> usize {
+    let mut n = 1;
+    let mut v = body >> 7;
+    while v > 0 {
+        n += 1;
+        v >>= 7;
+    }
+    n
+}
+
+/// Writes the back-length of an element body: most significant group first, every
+/// byte but the first flagged, so a reader going backwards stops at the first byte.
+fn write_backlen(body: usize, out: &mut Vec<u8>) {
+    let n = backlen_size(body);
+    for i in (0..n).rev() {
+        let group = ((body >> (7 * i)) & 0x7f) as u8;
+        out.push(if i == n - 1 { group } else { group | 0x80 });
+    }
+}
+
+/// Reads the back-length ending just before `end`; returns (body length, bytes used).
+fn read_backlen(buf: &[u8], end: usize) -> Option<(usize, usize)> {
+    let mut value = 0usize;
+    let mut used = 0usize;
+    loop {
+        let b = *buf.get(end.checked_sub(used + 1)?)?;
+        value |= usize::from(b & 0x7f) << (7 * used);
+        used += 1;
+        if b & 0x80 == 0 || used >= 5 {
+            return Some((value, used));
+        }
+    }
+}
+
 fn encode(item: &Item<'_>, out: &mut Vec<u8>) {
+    let start = out.len();
+    encode_body(item, out);
+    let body = out.len() - start;
+    write_backlen(body, out);
+}
+
+fn encode_body(item: &Item<'_>, out: &mut Vec<u8>) {
     match *item {
         Item::Str(b) => {
             let len = b.len();
@@ -131,6 +176,22 @@ fn encode(item: &Item<'_>, out: &mut Vec<u8>) {
 
 /// Decodes the element at `pos`; returns it and the position after it.
 fn decode(buf: &[u8], pos: usize) -> Option<(Item<'_>, usize)> {
+    let (item, body_end) = decode_body(buf, pos)?;
+    let next = body_end.checked_add(backlen_size(body_end - pos))?;
+    (next <= buf.len()).then_some((item, next))
+}
+
+/// The position of the element that ends at `end` (a position or the buffer end).
+fn prev_start(buf: &[u8], end: usize) -> Option<usize> {
+    if end <= COUNT_LEN {
+        return None;
+    }
+    let (body, used) = read_backlen(buf, end)?;
+    let start = end.checked_sub(used)?.checked_sub(body)?;
+    (start >= COUNT_LEN).then_some(start)
+}
+
+fn decode_body(buf: &[u8], pos: usize) -> Option<(Item<'_>, usize)> {
     let tag = *buf.get(pos)?;
     if tag < 0x80 {
         let end = pos + 1 + usize::from(tag);
@@ -235,6 +296,26 @@ impl Packed {
     /// The element at a position and the position after it.
     pub fn at(&self, pos: Pos) -> Option<(Item<'_>, Pos)> {
         decode(&self.buf, pos)
+    }
+
+    /// The position of the last element, in O(1).
+    pub fn last_pos(&self) -> Option<Pos> {
+        prev_start(&self.buf, self.buf.len())
+    }
+
+    /// The position of the element before the one at `pos`, in O(1).
+    pub fn prev_pos(&self, pos: Pos) -> Option<Pos> {
+        prev_start(&self.buf, pos)
+    }
+
+    /// Iterates from the tail towards the head.
+    pub fn iter_rev(&self) -> impl Iterator<Item = Item<'_>> + '_ {
+        let mut next = self.last_pos();
+        std::iter::from_fn(move || {
+            let pos = next?;
+            next = self.prev_pos(pos);
+            decode(&self.buf, pos).map(|(item, _)| item)
+        })
     }
 
     /// The first position whose element equals `bytes`, scanning every `stride`-th
@@ -408,7 +489,17 @@ mod tests {
         let pos = p.pos_of_index(1).expect("pos");
         p.insert_at(pos, &[item_for(b"x")]);
         assert_eq!(p.get(1), Some(Item::Str(b"x")));
+        let forward: Vec<Vec<u8>> = p.iter().map(|i| i.to_bytes().into_owned()).collect();
+        let mut backward: Vec<Vec<u8>> = p.iter_rev().map(|i| i.to_bytes().into_owned()).collect();
+        backward.reverse();
+        assert_eq!(forward, backward);
+        let last = p.last_pos().expect("last");
+        assert_eq!(
+            p.at(last).map(|(i, _)| i.to_bytes().into_owned()),
+            forward.last().cloned()
+        );
         assert_eq!(p.remove_range(0, 100), 8);
+        assert_eq!(p.last_pos(), None);
         assert!(p.is_empty());
         assert_eq!(p.byte_len(), 0);
     }
