@@ -6,7 +6,9 @@
 
 pub mod bitmap;
 pub mod connection;
+pub mod expire;
 pub mod keys;
+pub mod keys_db;
 pub mod server;
 pub mod string;
 
@@ -284,8 +286,16 @@ impl CommandDef {
 }
 
 /// Every top-level command family's table.
-pub fn all_families() -> [&'static [CommandDef]; 5] {
-    [string::COMMANDS, keys::COMMANDS, bitmap::COMMANDS, connection::COMMANDS, server::COMMANDS]
+pub fn all_families() -> [&'static [CommandDef]; 7] {
+    [
+        string::COMMANDS,
+        keys::COMMANDS,
+        expire::COMMANDS,
+        keys_db::COMMANDS,
+        bitmap::COMMANDS,
+        connection::COMMANDS,
+        server::COMMANDS,
+    ]
 }
 
 /// Lookup structure built once at start-up.
