@@ -12,6 +12,7 @@ pub mod clock;
 pub mod commands;
 pub mod dispatch;
 pub mod error;
+pub mod glob;
 pub mod keyspace;
 pub mod log;
 pub mod memory;

@@ -6,7 +6,9 @@
 
 pub mod bitmap;
 pub mod connection;
+pub mod expire;
 pub mod keys;
+pub mod keys_db;
 pub mod list;
 pub mod server;
 pub mod string;
@@ -307,6 +309,8 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
     vec![
         string::COMMANDS,
         keys::COMMANDS,
+        expire::COMMANDS,
+        keys_db::COMMANDS,
         bitmap::COMMANDS,
         connection::COMMANDS,
         server::COMMANDS,

@@ -334,6 +334,27 @@ impl Entry {
         Some(unsafe { Box::from_raw(p) })
     }
 
+    /// The same value, expire and access data under another key (RENAME). Gives
+    /// the entry back unchanged when the new key is too long to store.
+    pub fn with_key(mut self, key: &[u8]) -> Result<Entry, Entry> {
+        let layout = self.layout();
+        let inline = self.blob.as_slice().get(layout.key_end..).unwrap_or(&[]);
+        let blob = Self::build_blob(
+            self.flags() & KIND_MASK,
+            self.access(),
+            key,
+            self.expire(),
+            inline,
+        );
+        match blob {
+            Some(blob) => {
+                self.blob = blob;
+                Ok(self)
+            }
+            None => Err(self),
+        }
+    }
+
     /// Sets or clears the expire time.
     pub fn set_expire(&mut self, expire_ms: Option<i64>) {
         match (self.layout().expire_at, expire_ms) {
@@ -435,6 +456,24 @@ mod tests {
         assert_eq!(e.expire(), None);
         assert!(matches!(e.value(), ValueRef::Int(-42)));
         assert_eq!(e.access(), 123);
+    }
+
+    #[test]
+    fn with_key_keeps_value_expire_and_access() {
+        let e = Entry::new(b"old", NewValue::string(b"abc"), Some(77), 9).expect("entry");
+        let e = e.with_key(b"a much longer new key").expect("rekeyed");
+        assert_eq!(e.key(), b"a much longer new key");
+        assert!(matches!(e.value(), ValueRef::Embstr(b"abc")));
+        assert_eq!((e.expire(), e.access()), (Some(77), 9));
+        let e = Entry::new(b"n", NewValue::Int(-5), None, 3).expect("entry");
+        let e = e.with_key(b"").expect("rekeyed");
+        assert!(matches!(e.value(), ValueRef::Int(-5)));
+        assert_eq!((e.key(), e.expire(), e.access()), (&b""[..], None, 3));
+        let raw = vec![b'r'; 100];
+        let e = Entry::new(b"k", NewValue::string(&raw), Some(1), 0).expect("entry");
+        let e = e.with_key(b"k2").expect("rekeyed");
+        assert_eq!(e.value().as_string().as_deref(), Some(&raw[..]));
+        assert_eq!(e.value().encoding_name(), "raw");
     }
 
     #[test]
