@@ -105,7 +105,6 @@ pub fn timeout_reply_bytes(waiter: &Waiter) -> Vec<u8> {
     let mut out = ReplyBuf::with_resp3(waiter.resp3);
     match waiter.timeout_reply {
         TimeoutReply::NullArray => out.null_array(),
-        TimeoutReply::NullBulk => out.null(),
     }
     out.buf
 }

@@ -103,6 +103,7 @@ const CASE_FILES: &[&str] = &[
     "bitmaps.txt",
     "connection.txt",
     "keys.txt",
+    "lists.txt",
     "protocol.txt",
     "server.txt",
     "strings.txt",

@@ -637,11 +637,9 @@ struct MpopArgs {
 }
 
 fn parse_mpop(args: &Args<'_>, first: usize) -> Result<MpopArgs, CmdError> {
-    let numkeys = parse_i64_strict(args.get(first)).ok_or(CmdError::NotInteger)?;
-    if numkeys <= 0 {
-        return Err(CmdError::err("numkeys should be greater than 0"));
-    }
-    let numkeys = numkeys as usize;
+    let numkeys = parse_i64_strict(args.get(first))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| CmdError::err("numkeys should be greater than 0"))? as usize;
     let where_at = first.checked_add(1 + numkeys).ok_or(CmdError::Syntax)?;
     if where_at >= args.len() {
         return Err(CmdError::Syntax);
@@ -762,7 +760,9 @@ fn bmove_generic(
         ctx.out.null();
         return Ok(());
     }
-    ctx.block_on(vec![src.to_vec()], deadline, TimeoutReply::NullBulk);
+    // A timed-out BLMOVE replies a null array like every list blocker; only the
+    // non-blocking path above (inside MULTI) replies a null bulk.
+    ctx.block_on(vec![src.to_vec()], deadline, TimeoutReply::NullArray);
     Ok(())
 }
 

@@ -22,10 +22,9 @@ const DONE: u8 = 2;
 /// What a blocked command replies when its timeout expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeoutReply {
-    /// A null array (`*-1` / `_`): BLPOP, BRPOP, BLMPOP, BZPOP*, BZMPOP, XREAD.
+    /// A null array (`*-1` / `_`): every list and sorted-set blocker (BLMOVE and
+    /// BRPOPLPUSH included) and XREAD.
     NullArray,
-    /// A null bulk string (`$-1` / `_`): BLMOVE, BRPOPLPUSH.
-    NullBulk,
 }
 
 /// A client blocked on one or more keys.
