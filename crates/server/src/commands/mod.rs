@@ -5,6 +5,7 @@
 //! table, so a command's name and facts are written in exactly one place.
 
 pub mod bitmap;
+pub mod client;
 pub mod connection;
 pub mod keys;
 pub mod server;
@@ -284,8 +285,8 @@ impl CommandDef {
 }
 
 /// Every top-level command family's table.
-pub fn all_families() -> [&'static [CommandDef]; 5] {
-    [string::COMMANDS, keys::COMMANDS, bitmap::COMMANDS, connection::COMMANDS, server::COMMANDS]
+pub fn all_families() -> [&'static [CommandDef]; 6] {
+    [string::COMMANDS, keys::COMMANDS, bitmap::COMMANDS, connection::COMMANDS, client::COMMANDS, server::COMMANDS]
 }
 
 /// Lookup structure built once at start-up.
