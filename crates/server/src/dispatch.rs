@@ -212,6 +212,9 @@ pub enum After {
     Close,
     /// The client is blocked: stop reading its commands until it is served.
     Block,
+    /// CLIENT PAUSE holds this command: it did not run and wrote nothing. The
+    /// connection keeps it unconsumed in its input and retries later.
+    Postponed,
 }
 
 /// Runs one command from a client and appends its reply to `out`.
@@ -223,20 +226,16 @@ pub fn execute(
     args: &Args<'_>,
 ) -> After {
     let reply_start = out.len();
-    let suppress = match client.reply_mode {
-        ReplyMode::On => false,
-        ReplyMode::Off => true,
-        ReplyMode::SkipNext => {
-            client.reply_mode = ReplyMode::Skip;
-            false
-        }
-        ReplyMode::Skip => true,
-    };
+    // CLIENT REPLY SKIP drops the reply of the command after it (see finish_reply).
+    let skipped = client.reply_mode == ReplyMode::SkipNext;
+    if skipped {
+        client.reply_mode = ReplyMode::Skip;
+    }
     let def = match resolve(srv, args, out) {
         Ok(def) => def,
         Err(()) => {
             count_rejection(srv, stats, out, None);
-            finish_reply(client, out, reply_start, suppress);
+            finish_reply(client, out, reply_start);
             return After::Continue;
         }
     };
@@ -244,19 +243,30 @@ pub fn execute(
     if !def.has(flags::NO_AUTH) && !client.authenticated && srv.auth_required() {
         out.error("NOAUTH Authentication required.");
         count_rejection(srv, stats, out, Some(id));
-        finish_reply(client, out, reply_start, suppress);
+        finish_reply(client, out, reply_start);
         return After::Continue;
     }
 
     let started = Instant::now();
     let now_ms = crate::clock::unix_ms();
+    // CLIENT PAUSE: a command the pause covers waits (as Redis postpones the
+    // client) instead of failing; the connection retries it from the worker cron
+    // or when CLIENT UNPAUSE wakes the workers.
+    if pause_holds(srv, def, now_ms) {
+        if skipped {
+            client.reply_mode = ReplyMode::SkipNext;
+        }
+        return After::Postponed;
+    }
     let locked = lock_for(srv, def, args);
+    // CLIENT NO-TOUCH leaves access times alone, except for TOUCH itself (as Redis).
+    let touch = !client.no_touch || def.name == "touch";
     let db = Db {
         locked,
         index: client.db,
         now_ms,
         stats,
-        touch: !client.no_touch,
+        touch,
         ready: Vec::new(),
     };
     let mut ctx = Ctx {
@@ -313,7 +323,7 @@ pub fn execute(
     if srv.monitors.load(Relaxed) > 0 && !def.has(flags::SKIP_MONITOR) && !def.has(flags::ADMIN) {
         crate::commands::server::feed_monitors(srv, client, args, now_ms);
     }
-    finish_reply(client, out, reply_start, suppress);
+    finish_reply(client, out, reply_start);
     if blocked {
         After::Block
     } else if client.close_after_reply {
@@ -408,13 +418,25 @@ fn lock_for<'s>(srv: &'s Server, def: &CommandDef, args: &Args<'_>) -> Locked<'s
     }
 }
 
-fn finish_reply(client: &mut Client, out: &mut ReplyBuf, start: usize, suppress: bool) {
-    if suppress {
+/// Applies CLIENT REPLY to the reply just written. The mode is read *after* the
+/// command, as Redis decides per reply: CLIENT REPLY ON (and RESET) under OFF get
+/// their reply through, and a skipped command's reply is dropped unless it is
+/// CLIENT REPLY ON (which ends the skip). A skip is consumed by the command it
+/// applied to; one set by this very command (SkipNext) stays for the next.
+fn finish_reply(client: &mut Client, out: &mut ReplyBuf, start: usize) {
+    if matches!(client.reply_mode, ReplyMode::Off | ReplyMode::Skip) {
         out.buf.truncate(start);
     }
     if client.reply_mode == ReplyMode::Skip {
         client.reply_mode = ReplyMode::On;
     }
+}
+
+/// True when an active CLIENT PAUSE covers `def`: every command in ALL mode; in
+/// WRITE mode the writes and the commands that may replicate (PUBLISH, EVAL, ...).
+fn pause_holds(srv: &Server, def: &CommandDef, now_ms: i64) -> bool {
+    srv.pause_until_ms.load(Relaxed) > now_ms
+        && (!srv.pause_writes_only.load(Relaxed) || def.has(flags::WRITE | flags::MAY_REPLICATE))
 }
 
 /// Records a slow command, truncating arguments as Redis does.

@@ -37,6 +37,8 @@ pub enum Mail {
     },
     /// Check clients for pending kill requests.
     CheckKills,
+    /// CLIENT UNPAUSE ran: retry the commands CLIENT PAUSE held.
+    Unpaused,
     /// Stop the event loop.
     Shutdown,
 }

@@ -5,6 +5,7 @@
 //! table, so a command's name and facts are written in exactly one place.
 
 pub mod bitmap;
+pub mod client;
 pub mod connection;
 pub mod expire;
 pub mod keys;
@@ -313,6 +314,7 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         keys_db::COMMANDS,
         bitmap::COMMANDS,
         connection::COMMANDS,
+        client::COMMANDS,
         server::COMMANDS,
         list::COMMANDS,
     ]
