@@ -105,6 +105,8 @@ pub struct Server {
     pub slowlog: SlowLog,
     /// Number of clients in MONITOR mode.
     pub monitors: AtomicUsize,
+    /// The clients in MONITOR mode, and where their connections live.
+    pub monitor_list: Mutex<Vec<crate::commands::server::MonitorTarget>>,
     /// Set when the server should exit.
     pub shutdown: AtomicBool,
     /// `requirepass` (None: no password).
@@ -139,6 +141,7 @@ impl Server {
             conns_rejected: AtomicU64::new(0),
             slowlog: SlowLog::default(),
             monitors: AtomicUsize::new(0),
+            monitor_list: Mutex::new(Vec::new()),
             shutdown: AtomicBool::new(false),
             requirepass: RwLock::new(None),
             lastsave: AtomicI64::new(now / 1000),
