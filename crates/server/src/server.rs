@@ -118,6 +118,8 @@ pub struct Server {
     pub monitors: AtomicUsize,
     /// Number of blocked clients.
     pub blocked_clients: AtomicUsize,
+    /// The clients in MONITOR mode, and where their connections live.
+    pub monitor_list: Mutex<Vec<crate::commands::server::MonitorTarget>>,
     /// Set when the server should exit.
     pub shutdown: AtomicBool,
     /// `requirepass` (None: no password).
@@ -153,6 +155,7 @@ impl Server {
             slowlog: SlowLog::default(),
             monitors: AtomicUsize::new(0),
             blocked_clients: AtomicUsize::new(0),
+            monitor_list: Mutex::new(Vec::new()),
             shutdown: AtomicBool::new(false),
             requirepass: RwLock::new(None),
             lastsave: AtomicI64::new(now / 1000),

@@ -419,5 +419,8 @@ impl Worker {
         // A quick re-check on client reads uses this: record the latest timeout updates.
         let used = crate::memory::used_memory();
         self.srv.peak_memory.fetch_max(used, Relaxed);
+        if self.id == 0 {
+            crate::commands::info::sample_metrics(&self.srv);
+        }
     }
 }
