@@ -76,7 +76,7 @@ fn timeout_replies_null_after_the_deadline() {
     );
     assert_eq!(
         c.cmd(&["BLMOVE", "nothing", "d", "LEFT", "LEFT", "0.05"]),
-        b"$-1\r\n"
+        b"*-1\r\n"
     );
     assert_eq!(c.cmd(&["HELLO", "3"]).first(), Some(&b'%'));
     assert_eq!(c.cmd(&["BRPOP", "nothing", "0.05"]), b"_\r\n");
