@@ -3,6 +3,8 @@
 //! Small strings and integers live inline in the keyspace entry (see
 //! `keyspace::entry`); everything else is an [`Object`].
 
+pub mod longdouble;
+
 /// A heap-allocated value.
 #[derive(Debug, Clone)]
 pub enum Object {
