@@ -596,21 +596,22 @@ fn strlen(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 /// Adds `delta` to the integer stored at `key` (creating it at 0), keeping its TTL;
 /// the result is stored with the `int` encoding.
 fn incr_by(ctx: &mut Ctx<'_>, key: &[u8], delta: i64) -> CmdResult {
-    let current = match ctx.db.lookup_write(key)? {
-        None => None,
-        Some(e) => match e.value() {
-            ValueRef::Int(i) => Some(i),
-            other => Some(parse_i64_strict(&string_bytes(other)?).ok_or(CmdError::NotInteger)?),
-        },
+    let overflow = || CmdError::err("increment or decrement would overflow");
+    let new = match ctx.db.lookup_write(key)? {
+        Some(e) => {
+            let current = match e.value() {
+                ValueRef::Int(i) => i,
+                other => parse_i64_strict(&string_bytes(other)?).ok_or(CmdError::NotInteger)?,
+            };
+            let new = current.checked_add(delta).ok_or_else(overflow)?;
+            e.set_value(NewValue::Int(new));
+            new
+        }
+        None => {
+            ctx.db.set(key, NewValue::Int(delta), None)?;
+            delta
+        }
     };
-    let new = current
-        .unwrap_or(0)
-        .checked_add(delta)
-        .ok_or_else(|| CmdError::err("increment or decrement would overflow"))?;
-    match ctx.db.lookup_write(key)? {
-        Some(e) => e.set_value(NewValue::Int(new)),
-        None => ctx.db.set(key, NewValue::Int(new), None)?,
-    }
     ctx.out.int(new);
     Ok(())
 }
@@ -642,26 +643,30 @@ fn decrby(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 // INCRBYFLOAT key increment
 fn incrbyfloat(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let key = args.get(1);
-    let current = match ctx.db.lookup_write(key)? {
-        None => None,
-        Some(e) => Some(match e.value() {
-            ValueRef::Int(i) => LongDouble::from_i64(i),
-            other => LongDouble::parse(&string_bytes(other)?).ok_or(CmdError::NotFloat)?,
-        }),
+    let (key, increment) = (args.get(1), args.get(2));
+    let Some(e) = ctx.db.lookup_write(key)? else {
+        let sum = LongDouble::parse(increment).ok_or(CmdError::NotFloat)?;
+        let text = float_result(sum)?;
+        ctx.db
+            .set(key, NewValue::plain_string(text.as_bytes()), None)?;
+        ctx.out.bulk(text.as_bytes());
+        return Ok(());
     };
-    let increment = LongDouble::parse(args.get(2)).ok_or(CmdError::NotFloat)?;
-    let sum = current.unwrap_or(LongDouble::ZERO) + increment;
+    let current = match e.value() {
+        ValueRef::Int(i) => LongDouble::from_i64(i),
+        other => LongDouble::parse(&string_bytes(other)?).ok_or(CmdError::NotFloat)?,
+    };
+    let increment = LongDouble::parse(increment).ok_or(CmdError::NotFloat)?;
+    let text = float_result(current + increment)?;
+    e.set_value(NewValue::plain_string(text.as_bytes()));
+    ctx.out.bulk(text.as_bytes());
+    Ok(())
+}
+
+/// INCRBYFLOAT's stored and replied text for a sum, or its error when not finite.
+fn float_result(sum: LongDouble) -> Result<String, CmdError> {
     if !sum.is_finite() {
         return Err(CmdError::err("increment would produce NaN or Infinity"));
     }
-    let text = sum.to_human_string();
-    match ctx.db.lookup_write(key)? {
-        Some(e) => e.set_value(NewValue::plain_string(text.as_bytes())),
-        None => ctx
-            .db
-            .set(key, NewValue::plain_string(text.as_bytes()), None)?,
-    }
-    ctx.out.bulk(text.as_bytes());
-    Ok(())
+    Ok(sum.to_human_string())
 }

@@ -17,6 +17,7 @@ struct Harness {
     srv: &'static Server,
     stats: WorkerStats,
     client: Client,
+    resp3: bool,
 }
 
 impl Harness {
@@ -30,7 +31,12 @@ impl Harness {
         let stats = WorkerStats::new(srv.commands.id_count());
         let shared = ClientShared::new(1, 0, 0, "127.0.0.1:1".into(), "127.0.0.1:2".into(), -1, 0);
         let client = Client::new(Arc::new(shared), true);
-        Harness { srv, stats, client }
+        Harness {
+            srv,
+            stats,
+            client,
+            resp3: false,
+        }
     }
 
     /// Runs one command and returns its raw RESP2 reply.
@@ -42,6 +48,7 @@ impl Harness {
             base.extend_from_slice(a);
         }
         let mut out = ReplyBuf::new();
+        out.resp3 = self.resp3;
         execute(
             self.srv,
             &self.stats,
@@ -235,4 +242,30 @@ fn wrong_type_checks() {
     assert_eq!(h.run("STRLEN n"), ":2\r\n");
     assert_eq!(h.run("LCS n n"), "$2\r\n12\r\n");
     assert_eq!(h.run("MGET n nope"), "*2\r\n$2\r\n12\r\n$-1\r\n");
+}
+
+#[test]
+fn resp3_replies() {
+    let mut h = Harness::new();
+    h.resp3 = true;
+    for (line, reply) in [
+        ("GET nokey", "_\r\n"),
+        ("SET a ohmytext", "+OK\r\n"),
+        ("SET b mynewtext", "+OK\r\n"),
+        ("SET a x NX", "_\r\n"),
+        ("MGET a nokey", "*2\r\n$8\r\nohmytext\r\n_\r\n"),
+        ("GETEX nokey", "_\r\n"),
+        ("GETDEL nokey", "_\r\n"),
+        (
+            "LCS a b IDX WITHMATCHLEN",
+            "%2\r\n$7\r\nmatches\r\n*2\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n\
+             *3\r\n*2\r\n:2\r\n:3\r\n*2\r\n:0\r\n:1\r\n:2\r\n$3\r\nlen\r\n:6\r\n",
+        ),
+        ("INCRBYFLOAT f 1.5", "$3\r\n1.5\r\n"),
+        ("SETNX a 1", ":0\r\n"),
+        ("SET a ohmytext GET", "$8\r\nohmytext\r\n"),
+        ("SET zz 1 XX GET", "_\r\n"),
+    ] {
+        assert_eq!(h.run(line), reply, "{line}");
+    }
 }
