@@ -601,6 +601,22 @@ mod tests {
     }
 
     #[test]
+    fn extremes_and_glibc_hex_rounding() {
+        // glibc rounds a subnormal hexadecimal input from its first 64 bits, so this
+        // one (just above half the smallest subnormal) becomes 0 and is refused.
+        assert_eq!(incr("0x1.0000000000000001p-16446", "1"), None);
+        assert_eq!(
+            incr("0x1.0000000000000000000001p-16446", "1"),
+            Some(Ok("1".into()))
+        );
+        assert_eq!(incr("0x1.ffffffffffffffffp16383", "0"), None);
+        let max = "1189731495357231765021263853030970205169";
+        for near_max in ["0x1.fffffffffffffffep16383", "1.18973149535723176502e4932"] {
+            assert!(ok(near_max, "0").starts_with(max), "{near_max}");
+        }
+    }
+
+    #[test]
     fn integers_are_exact() {
         assert_eq!(
             LongDouble::from_i64(i64::MIN).to_human_string(),
