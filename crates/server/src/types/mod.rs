@@ -5,6 +5,7 @@
 
 pub mod hash;
 pub mod list;
+pub mod longdouble;
 pub mod packed;
 pub mod set;
 pub mod zset;
