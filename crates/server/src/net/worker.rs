@@ -420,7 +420,7 @@ impl Worker {
         let used = crate::memory::used_memory();
         self.srv.peak_memory.fetch_max(used, Relaxed);
         if self.id == 0 {
-            crate::commands::info::sample_metrics(&self.srv);
+            crate::commands::info::sample_metrics(self.srv);
         }
     }
 }
