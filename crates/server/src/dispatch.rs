@@ -386,8 +386,10 @@ fn unknown_command_text(args: &Args<'_>) -> String {
     )
 }
 
+/// At most `max` bytes of `b`, stopping at a NUL byte as Redis's C formatting does.
 fn truncate_lossy(b: &[u8], max: usize) -> String {
-    String::from_utf8_lossy(&b[..b.len().min(max)]).into_owned()
+    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(max);
+    String::from_utf8_lossy(&b[..end]).into_owned()
 }
 
 fn count_rejection(srv: &Server, stats: &WorkerStats, out: &mut ReplyBuf, id: Option<usize>) {
