@@ -247,6 +247,15 @@ pub fn execute(
         return After::Continue;
     }
 
+    if def.has(flags::PROTECTED) && !protected_allowed(srv, client) {
+        out.error(
+            "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+        );
+        count_rejection(srv, stats, out, Some(id));
+        finish_reply(client, out, reply_start);
+        return After::Continue;
+    }
+
     let started = Instant::now();
     let now_ms = crate::clock::unix_ms();
     // CLIENT PAUSE: a command the pause covers waits (as Redis postpones the
@@ -431,6 +440,20 @@ fn finish_reply(client: &mut Client, out: &mut ReplyBuf, start: usize) {
     }
     if client.reply_mode == ReplyMode::Skip {
         client.reply_mode = ReplyMode::On;
+    }
+}
+
+/// `enable-debug-command` allows this client to run a protected command (DEBUG).
+fn protected_allowed(srv: &Server, client: &Client) -> bool {
+    match srv.tun.debug_command.load(Relaxed) {
+        1 => true,
+        2 => {
+            let a = &client.shared.addr;
+            a.starts_with("127.0.0.1:")
+                || a.starts_with("::1:")
+                || client.shared.has_flag(crate::client::flag::UNIX_SOCKET)
+        }
+        _ => false,
     }
 }
 

@@ -92,6 +92,8 @@ pub struct SlowLog {
 pub struct Server {
     /// The data.
     pub keyspace: Keyspace,
+    /// The configuration table (CONFIG GET/SET/REWRITE); hot values are mirrored in `tun`.
+    pub config: Mutex<crate::config::Config>,
     /// The command table.
     pub commands: CommandTable,
     /// Hot runtime settings.
@@ -138,10 +140,16 @@ pub struct Server {
 
 impl Server {
     /// A server with an empty keyspace.
-    pub fn new(startup: StartupSettings, tun: Tunables, shards: usize) -> Server {
+    pub fn new(
+        startup: StartupSettings,
+        tun: Tunables,
+        shards: usize,
+        config: crate::config::Config,
+    ) -> Server {
         let now = crate::clock::unix_ms();
         Server {
             keyspace: Keyspace::new(startup.databases, shards),
+            config: Mutex::new(config),
             commands: CommandTable::build(),
             tun,
             startup,

@@ -130,7 +130,14 @@ impl Server {
                 .expect("addr")
                 .port();
             let child = Command::new(env!("CARGO_BIN_EXE_cinnabar-server"))
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--enable-debug-command",
+                    "local",
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()

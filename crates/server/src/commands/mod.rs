@@ -7,6 +7,7 @@
 pub mod bitmap;
 pub mod client;
 pub mod command_cmd;
+pub mod config_cmd;
 pub mod connection;
 pub mod debug;
 pub mod expire;
@@ -402,6 +403,7 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         server::COMMANDS,
         info::COMMANDS,
         command_cmd::COMMANDS,
+        config_cmd::COMMANDS,
         slowlog::COMMANDS,
         memory_cmd::COMMANDS,
         debug::COMMANDS,

@@ -27,6 +27,7 @@ impl Harness {
             StartupSettings::default(),
             Tunables::default(),
             4,
+            crate::config::Config::with_cwd(std::path::Path::new("/")),
         )));
         let stats = WorkerStats::new(srv.commands.id_count());
         let shared = ClientShared::new(1, 0, 0, "127.0.0.1:1".into(), "127.0.0.1:2".into(), -1, 0);
