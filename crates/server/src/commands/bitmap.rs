@@ -109,12 +109,12 @@ fn string_bytes(value: ValueRef<'_>) -> Result<Cow<'_, [u8]>, CmdError> {
 
 /// Opens the string at `key` for in-place bit writes: creates it when missing, turns
 /// it into a `raw` string, and grows it with zero bytes to at least `min_len`.
-/// Returns the bytes and whether the string was created or grown. The TTL is kept.
+/// The TTL is kept.
 fn string_for_write<'d>(
     db: &'d mut Db<'_>,
     key: &[u8],
     min_len: usize,
-) -> Result<(&'d mut Vec<u8>, bool), CmdError> {
+) -> Result<&'d mut Vec<u8>, CmdError> {
     let exists = match db.lookup_write(key)? {
         None => false,
         Some(entry) => {
@@ -134,11 +134,10 @@ fn string_for_write<'d>(
     let entry = db.lookup_write(key)?.ok_or_else(internal)?;
     match entry.object_mut() {
         Some(Object::Str(bytes)) => {
-            let grew = bytes.len() < min_len;
-            if grew {
+            if bytes.len() < min_len {
                 grow_zeroed(bytes, min_len)?;
             }
-            Ok((bytes, grew || !exists))
+            Ok(bytes)
         }
         _ => Err(internal()),
     }
@@ -164,7 +163,7 @@ fn setbit(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     let byte = usize::try_from(offset >> 3).map_err(|_| CmdError::err(OFFSET_ERR))?;
     let mask = 0x80u8 >> (offset & 7);
-    let (bytes, _) = string_for_write(&mut ctx.db, args.get(1), byte.saturating_add(1))?;
+    let bytes = string_for_write(&mut ctx.db, args.get(1), byte.saturating_add(1))?;
     let slot = bytes
         .get_mut(byte)
         .ok_or_else(|| CmdError::err(OFFSET_ERR))?;

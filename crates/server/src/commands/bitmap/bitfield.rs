@@ -266,7 +266,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args<'_>, read_only: bool) -> CmdResult {
         .ok()
         .and_then(|b| b.checked_add(1));
     let len = len.ok_or_else(|| CmdError::err("bit offset is not an integer or out of range"))?;
-    let (bytes, _) = string_for_write(&mut ctx.db, key, len)?;
+    let bytes = string_for_write(&mut ctx.db, key, len)?;
     ctx.out.array(ops.len());
     for op in &ops {
         let old = read_field(bytes, op.offset, op.ty);
