@@ -72,10 +72,9 @@ fn get(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 // CONFIG SET parameter value [parameter value ...]
 fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    if args.len() % 2 != 0 {
-        return Err(CmdError::err(
-            "wrong number of arguments for 'config|set' command",
-        ));
+    // Parameter/value pairs: an odd count is a syntax error (arity covers fewer than 4).
+    if !args.len().is_multiple_of(2) {
+        return Err(CmdError::Syntax);
     }
     let pairs: Vec<(&[u8], &[u8])> = (2..args.len())
         .step_by(2)
