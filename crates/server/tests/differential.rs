@@ -102,9 +102,11 @@ use support::{DiffPair, Reply};
 const CASE_FILES: &[&str] = &[
     "bitmaps.txt",
     "connection.txt",
+    "hashes.txt",
     "keys.txt",
     "protocol.txt",
     "server.txt",
+    "sets.txt",
     "strings.txt",
 ];
 
@@ -136,6 +138,16 @@ fn server() {
 #[test]
 fn protocol() {
     run_case_file("protocol.txt");
+}
+
+#[test]
+fn hashes() {
+    run_case_file("hashes.txt");
+}
+
+#[test]
+fn sets() {
+    run_case_file("sets.txt");
 }
 
 /// Every `.txt` file in `tests/diff` must be listed in [`CASE_FILES`] and

@@ -5,9 +5,13 @@
 //! table, so a command's name and facts are written in exactly one place.
 
 pub mod bitmap;
+pub mod collection;
 pub mod connection;
+pub mod hash;
 pub mod keys;
 pub mod server;
+pub mod set;
+pub mod setops;
 pub mod string;
 
 use std::collections::HashMap;
@@ -284,8 +288,17 @@ impl CommandDef {
 }
 
 /// Every top-level command family's table.
-pub fn all_families() -> [&'static [CommandDef]; 5] {
-    [string::COMMANDS, keys::COMMANDS, bitmap::COMMANDS, connection::COMMANDS, server::COMMANDS]
+pub fn all_families() -> [&'static [CommandDef]; 8] {
+    [
+        string::COMMANDS,
+        keys::COMMANDS,
+        bitmap::COMMANDS,
+        connection::COMMANDS,
+        server::COMMANDS,
+        hash::COMMANDS,
+        set::COMMANDS,
+        setops::COMMANDS,
+    ]
 }
 
 /// Lookup structure built once at start-up.
