@@ -6,11 +6,13 @@
 
 pub mod bitmap;
 pub mod client;
+pub mod collection;
 pub mod command_cmd;
 pub mod config_cmd;
 pub mod connection;
 pub mod debug;
 pub mod expire;
+pub mod hash;
 pub mod info;
 pub mod keys;
 pub mod keys_db;
@@ -18,6 +20,8 @@ pub mod list;
 pub mod memory_cmd;
 pub mod meta;
 pub mod server;
+pub mod set;
+pub mod setops;
 pub mod slowlog;
 pub mod string;
 
@@ -408,6 +412,9 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         memory_cmd::COMMANDS,
         debug::COMMANDS,
         list::COMMANDS,
+        hash::COMMANDS,
+        set::COMMANDS,
+        setops::COMMANDS,
     ]
 }
 
