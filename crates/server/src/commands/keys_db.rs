@@ -1,0 +1,401 @@
+//! Commands over whole databases: KEYS SCAN RANDOMKEY DBSIZE SWAPDB FLUSHDB FLUSHALL.
+//!
+//! KEYS, SCAN, RANDOMKEY and DBSIZE declare no keys and visit the lock shards one
+//! at a time themselves, so they never stall the whole server. SWAPDB and the
+//! FLUSH commands lock every shard (`LOCK_ALL`) and replace per-shard tables.
+
+use std::sync::mpsc::{channel, Sender};
+use std::sync::OnceLock;
+
+use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
+use rand::Rng;
+
+use super::{acl, flags::*, CommandDef};
+use crate::dispatch::Ctx;
+use crate::error::{CmdError, CmdResult};
+use crate::glob;
+use crate::keyspace::scan::scan;
+use crate::keyspace::{DbShard, Entry, Locked};
+use crate::stats::bump;
+
+/// The database-wide command table.
+pub static COMMANDS: &[CommandDef] = &[
+    CommandDef::new("keys", 2, READONLY, "generic", keys)
+        .acl(acl::KEYSPACE | acl::READ | acl::SLOW | acl::DANGEROUS)
+        .doc("Returns every key name matching a glob pattern.", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length."),
+    CommandDef::new("scan", -2, READONLY, "generic", scan_cmd)
+        .acl(acl::KEYSPACE | acl::READ | acl::SLOW)
+        .since("2.8.0")
+        .doc(
+            "Iterates over the key names of the database with a cursor.",
+            "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+        ),
+    CommandDef::new("randomkey", 1, READONLY, "generic", randomkey)
+        .acl(acl::KEYSPACE | acl::READ | acl::SLOW)
+        .doc("Returns a random key name from the database.", "O(1)"),
+    CommandDef::new("dbsize", 1, READONLY | FAST, "server", dbsize)
+        .acl(acl::KEYSPACE | acl::READ | acl::FAST)
+        .doc("Returns the number of keys in the database.", "O(1)"),
+    CommandDef::new("swapdb", 3, WRITE | FAST | LOCK_ALL, "server", swapdb)
+        .acl(acl::KEYSPACE | acl::WRITE | acl::FAST | acl::DANGEROUS)
+        .since("4.0.0")
+        .doc("Swaps the contents of two databases.", "O(N) where N is the count of clients watching or blocking on keys from both databases."),
+    CommandDef::new("flushdb", -1, WRITE | LOCK_ALL, "server", flushdb)
+        .acl(acl::KEYSPACE | acl::WRITE | acl::SLOW | acl::DANGEROUS)
+        .doc("Removes every key from the selected database.", "O(N) where N is the number of keys in the selected database"),
+    CommandDef::new("flushall", -1, WRITE | LOCK_ALL, "server", flushall)
+        .acl(acl::KEYSPACE | acl::WRITE | acl::SLOW | acl::DANGEROUS)
+        .doc("Removes every key from every database.", "O(N) where N is the total number of keys in all databases"),
+];
+
+// KEYS pattern
+fn keys(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let pattern = args.get(1);
+    let all = pattern == b"*";
+    let (ks, db, now) = (&ctx.srv.keyspace, ctx.db.index, ctx.db.now_ms);
+    let mut body = ReplyBuf::new();
+    let mut n = 0usize;
+    for shard in 0..ks.num_shards() {
+        let Some(guard) = ks.lock_shard(shard) else {
+            continue;
+        };
+        let Some(tables) = guard.db(db) else { continue };
+        for e in tables.slots().iter().flat_map(|t| t.iter()) {
+            if (all || glob::matches(pattern, e.key(), false)) && !e.is_expired(now) {
+                body.bulk(e.key());
+                n += 1;
+            }
+        }
+    }
+    ctx.out.array(n);
+    ctx.out.raw(&body.buf);
+    Ok(())
+}
+
+/// Parses a SCAN cursor as Redis 7.2 does (C `strtoul` over the argument up to its
+/// first NUL byte, no leading space, nothing after the digits, a `-` sign negating
+/// modulo 2^64, and an empty argument reading as 0).
+pub fn parse_cursor(raw: &[u8]) -> Option<u64> {
+    let s = raw
+        .iter()
+        .position(|&b| b == 0)
+        .map_or(raw, |end| &raw[..end]);
+    let Some(&first) = s.first() else {
+        return Some(0);
+    };
+    if matches!(first, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+        return None;
+    }
+    let (negative, digits) = match first {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value = 0u64;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        value = value.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    }
+    Some(if negative {
+        value.wrapping_neg()
+    } else {
+        value
+    })
+}
+
+/// Most `scan` steps one SCAN call takes: each visits at least 256 slots, so this
+/// many cover all 16,384 slots of an (almost) empty database.
+const MAX_SCAN_STEPS: usize = 64;
+
+// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+fn scan_cmd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let cursor = parse_cursor(args.get(1)).ok_or_else(|| CmdError::err("invalid cursor"))?;
+    let mut count = 10usize;
+    let mut pattern: Option<&[u8]> = None;
+    let mut type_name: Option<&[u8]> = None;
+    let mut i = 2;
+    while i < args.len() {
+        let opt = args.get(i);
+        let has_value = i + 1 < args.len();
+        if opt.eq_ignore_ascii_case(b"count") && has_value {
+            let n = parse_i64_strict(args.get(i + 1)).ok_or(CmdError::NotInteger)?;
+            if n < 1 {
+                return Err(CmdError::Syntax);
+            }
+            count = usize::try_from(n).unwrap_or(usize::MAX);
+        } else if opt.eq_ignore_ascii_case(b"match") && has_value {
+            let p = args.get(i + 1);
+            pattern = (p != b"*").then_some(p);
+        } else if opt.eq_ignore_ascii_case(b"type") && has_value {
+            type_name = Some(args.get(i + 1));
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    // Like Redis, stop once `count` keys were sampled (matching or not) or after
+    // a bounded amount of work; unlike one `scan` step, keep going over empty
+    // slots, so a small database is returned in one call as Redis does.
+    let stats = ctx.db.stats;
+    let sampled = std::cell::Cell::new(0usize);
+    let mut filter = |e: &Entry| {
+        sampled.set(sampled.get() + 1);
+        if pattern.is_some_and(|p| !glob::matches(p, e.key(), false)) {
+            return false;
+        }
+        match type_name {
+            None => true,
+            Some(t) => {
+                // Redis 7.2 checks the type with a read lookup, counted as a hit.
+                bump(&stats.keyspace_hits, 1);
+                e.value().type_name().as_bytes().eq_ignore_ascii_case(t)
+            }
+        }
+    };
+    let mut found = Vec::new();
+    let mut next = cursor;
+    for _ in 0..MAX_SCAN_STEPS {
+        let want = count.saturating_sub(found.len()).max(1);
+        let step = scan(
+            &ctx.srv.keyspace,
+            ctx.db.index,
+            next,
+            want,
+            ctx.db.now_ms,
+            &mut filter,
+        );
+        found.extend(step.keys);
+        next = step.cursor;
+        if next == 0 || found.len() >= count || sampled.get() >= count {
+            break;
+        }
+    }
+    ctx.out.array(2);
+    ctx.out.bulk(itoa::Buffer::new().format(next).as_bytes());
+    ctx.out.array(found.len());
+    for key in &found {
+        ctx.out.bulk(key);
+    }
+    Ok(())
+}
+
+// RANDOMKEY
+fn randomkey(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    let (ks, db, now) = (&ctx.srv.keyspace, ctx.db.index, ctx.db.now_ms);
+    let mut rng = rand::thread_rng();
+    // Every expired pick purges its whole shard, so this many rounds always ends
+    // with a live key or an empty database.
+    let rounds = ks.num_shards() * 2 + 8;
+    for _ in 0..rounds {
+        let counts: Vec<usize> = (0..ks.num_shards())
+            .map(|s| {
+                ks.lock_shard(s)
+                    .map_or(0, |g| g.db(db).map_or(0, DbShard::keys))
+            })
+            .collect();
+        let total: usize = counts.iter().sum();
+        if total == 0 {
+            break;
+        }
+        let mut r = rng.gen_range(0..total);
+        let mut shard = 0;
+        for (i, &c) in counts.iter().enumerate() {
+            if r < c {
+                shard = i;
+                break;
+            }
+            r -= c;
+        }
+        let mut locked = ks.lock_shards(&mut vec![shard]);
+        match pick_in_shard(&mut locked, shard, db, r, now) {
+            Some((key, false)) => {
+                ctx.out.bulk(&key);
+                return Ok(());
+            }
+            Some((_, true)) => {
+                purge_expired(&mut locked, shard, db, now);
+                bump(&ctx.db.stats.expired_keys, locked.expired);
+            }
+            None => {}
+        }
+    }
+    ctx.out.null();
+    Ok(())
+}
+
+/// The `r`-th key (wrapped to the shard's current size) of database `db` in a
+/// locked shard, and whether it has expired.
+fn pick_in_shard(
+    locked: &mut Locked<'_>,
+    shard: usize,
+    db: usize,
+    r: usize,
+    now: i64,
+) -> Option<(Vec<u8>, bool)> {
+    let tables = locked.shard_mut(shard)?.db(db)?;
+    let mut r = r.checked_rem(tables.keys())?;
+    for table in tables.slots() {
+        if r < table.len() {
+            let e = table.iter().nth(r)?;
+            return Some((e.key().to_vec(), e.is_expired(now)));
+        }
+        r -= table.len();
+    }
+    None
+}
+
+/// Removes every expired key of database `db` in a locked shard.
+fn purge_expired(locked: &mut Locked<'_>, shard: usize, db: usize, now: i64) {
+    let expired: Vec<Vec<u8>> = match locked.shard_mut(shard).and_then(|s| s.db(db)) {
+        Some(tables) => tables
+            .slots()
+            .iter()
+            .flat_map(|t| t.iter())
+            .filter(|e| e.is_expired(now))
+            .map(|e| e.key().to_vec())
+            .collect(),
+        None => return,
+    };
+    for key in expired {
+        // A lookup removes the expired key and counts it.
+        let _ = locked.get(db, &key, now);
+    }
+}
+
+// DBSIZE
+fn dbsize(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    let n = ctx.srv.keyspace.dbsize(ctx.db.index);
+    ctx.out.int(i64::try_from(n).unwrap_or(i64::MAX));
+    Ok(())
+}
+
+// SWAPDB index1 index2
+fn swapdb(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let parse = |raw: &[u8], which: &str| {
+        parse_i64_strict(raw)
+            .filter(|v| i32::try_from(*v).is_ok())
+            .ok_or_else(|| CmdError::err(format_args!("invalid {which} DB index")))
+    };
+    let a = parse(args.get(1), "first")?;
+    let b = parse(args.get(2), "second")?;
+    let n = ctx.srv.keyspace.num_dbs();
+    let index = |v: i64| {
+        usize::try_from(v)
+            .ok()
+            .filter(|&d| d < n)
+            .ok_or(CmdError::DbOutOfRange)
+    };
+    let (a, b) = (index(a)?, index(b)?);
+    if a != b {
+        for shard in 0..ctx.srv.keyspace.num_shards() {
+            if let Some(s) = ctx.db.locked.shard_mut(shard) {
+                s.swap_dbs(a, b);
+            }
+        }
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+/// FLUSHDB / FLUSHALL's option: true for ASYNC. Without one, Redis follows
+/// `lazyfree-lazy-user-flush`, whose default (no) is a synchronous flush.
+fn flush_async(args: &Args<'_>) -> Result<bool, CmdError> {
+    match args.len() {
+        1 => Ok(false),
+        2 if args.get(1).eq_ignore_ascii_case(b"sync") => Ok(false),
+        2 if args.get(1).eq_ignore_ascii_case(b"async") => Ok(true),
+        _ => Err(CmdError::Syntax),
+    }
+}
+
+/// Takes the tables of databases `dbs` out of every (locked) shard.
+fn take_dbs(ctx: &mut Ctx<'_>, dbs: std::ops::Range<usize>) -> Vec<DbShard> {
+    let mut taken = Vec::new();
+    for shard in 0..ctx.srv.keyspace.num_shards() {
+        if let Some(s) = ctx.db.locked.shard_mut(shard) {
+            taken.extend(
+                dbs.clone()
+                    .filter_map(|db| s.take_db(db))
+                    .map(|boxed| *boxed),
+            );
+        }
+    }
+    taken
+}
+
+/// Frees flushed tables: inline, or on the background thread for ASYNC.
+fn dispose(tables: Vec<DbShard>, background: bool) {
+    if tables.is_empty() {
+        return;
+    }
+    if !background {
+        drop(tables);
+        return;
+    }
+    static LAZYFREE: OnceLock<Option<Sender<Vec<DbShard>>>> = OnceLock::new();
+    let sender = LAZYFREE.get_or_init(|| {
+        let (tx, rx) = channel::<Vec<DbShard>>();
+        let spawned = std::thread::Builder::new()
+            .name("lazyfree".into())
+            .spawn(move || {
+                for batch in rx {
+                    drop(batch);
+                }
+            });
+        spawned.ok().map(|_| tx)
+    });
+    // Without the thread (it could not start), the tables are freed right here.
+    if let Some(tx) = sender {
+        let _ = tx.send(tables);
+    }
+}
+
+// FLUSHDB [ASYNC | SYNC]
+fn flushdb(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let background = flush_async(args)?;
+    let db = ctx.db.index;
+    let tables = take_dbs(ctx, db..db + 1);
+    dispose(tables, background);
+    ctx.out.ok();
+    Ok(())
+}
+
+// FLUSHALL [ASYNC | SYNC]
+fn flushall(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let background = flush_async(args)?;
+    let tables = take_dbs(ctx, 0..ctx.srv.keyspace.num_dbs());
+    dispose(tables, background);
+    ctx.out.ok();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_parsing_follows_strtoul() {
+        // Replies checked against redis-server: these are accepted...
+        assert_eq!(parse_cursor(b"0"), Some(0));
+        assert_eq!(parse_cursor(b""), Some(0));
+        assert_eq!(parse_cursor(b"+5"), Some(5));
+        assert_eq!(parse_cursor(b"007"), Some(7));
+        assert_eq!(parse_cursor(b"-1"), Some(u64::MAX));
+        assert_eq!(parse_cursor(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_cursor(b"12\x00junk"), Some(12));
+        // ... and these get "invalid cursor".
+        assert_eq!(parse_cursor(b"abc"), None);
+        assert_eq!(parse_cursor(b" 1"), None);
+        assert_eq!(parse_cursor(b"1 "), None);
+        assert_eq!(parse_cursor(b"18446744073709551616"), None);
+        assert_eq!(parse_cursor(b"-"), None);
+        assert_eq!(parse_cursor(b"+"), None);
+        assert_eq!(parse_cursor(b"0x10"), None);
+        assert_eq!(parse_cursor(b"1.5"), None);
+    }
+}

@@ -1,0 +1,508 @@
+//! Command execution: lookup → arity/auth checks → lock → call → statistics.
+//!
+//! A command's keys come from its table entry *before* it runs; their shards are
+//! locked in ascending order for the duration of the call, so each command is atomic
+//! with respect to every other client on any worker.
+
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
+
+use cinnabar_resp::{Args, ReplyBuf};
+
+use crate::blocking::BlockRequest;
+use crate::client::{Client, ReplyMode};
+use crate::commands::{find_subcommand, flags, CommandDef, Keys};
+use crate::error::{CmdError, CmdResult};
+use crate::keyspace::blocking::TimeoutReply;
+use crate::keyspace::{Entry, Locked, NewValue};
+use crate::server::{Server, SlowEntry};
+use crate::stats::{bump, WorkerStats};
+
+/// Everything a handler can reach while it runs.
+pub struct Ctx<'a> {
+    /// The server.
+    pub srv: &'a Server,
+    /// The calling client.
+    pub client: &'a mut Client,
+    /// Where replies go.
+    pub out: &'a mut ReplyBuf,
+    /// Access to the keys this command locked, in the selected database.
+    pub db: Db<'a>,
+    /// The command being run.
+    pub cmd: &'static CommandDef,
+    /// True when the command runs on behalf of a blocked client being served: a
+    /// handler that finds nothing to take must then ask to block again.
+    pub serving: bool,
+    /// Set by a handler that wants its client to block.
+    pub block: Option<BlockRequest>,
+}
+
+impl Ctx<'_> {
+    /// Asks for the client to block on `keys` until `deadline_ms` (see
+    /// `blocking.rs`); the handler must not write a reply when it calls this.
+    pub fn block_on(
+        &mut self,
+        keys: Vec<Vec<u8>>,
+        deadline_ms: Option<i64>,
+        timeout_reply: TimeoutReply,
+    ) {
+        self.block = Some(BlockRequest {
+            keys,
+            deadline_ms,
+            timeout_reply,
+        });
+    }
+
+    /// The clock for expiry decisions, fixed for the whole command.
+    #[inline]
+    pub fn now_ms(&self) -> i64 {
+        self.db.now_ms
+    }
+
+    /// Switches the selected database for the client and for this command.
+    pub fn select(&mut self, db: usize) {
+        self.client.db = db;
+        self.db.index = db;
+        self.client.shared.db.store(db as u32, Relaxed);
+    }
+}
+
+/// A command's view of the keyspace: the shard locks it holds, the selected
+/// database and the command's clock. Kept apart from the reply buffer so a handler
+/// can hold an entry while it writes its reply.
+pub struct Db<'a> {
+    /// The shard locks held for this command's keys.
+    pub locked: Locked<'static>,
+    /// The selected database.
+    pub index: usize,
+    /// The clock for expiry decisions, fixed for the whole command.
+    pub now_ms: i64,
+    /// This worker's counters.
+    pub stats: &'a WorkerStats,
+    /// False under CLIENT NO-TOUCH.
+    pub touch: bool,
+    /// Keys written by this command that blocked clients wait on, as (db, key).
+    pub ready: Vec<(usize, Vec<u8>)>,
+}
+
+impl<'a> Db<'a> {
+    /// Notes that `key` (in the selected database) received data blocked clients may
+    /// be waiting for; they are served before this command's locks are released.
+    pub fn signal_ready(&mut self, key: &[u8]) {
+        self.signal_ready_in(self.index, key);
+    }
+
+    /// [`signal_ready`](Self::signal_ready) for another database.
+    pub fn signal_ready_in(&mut self, db: usize, key: &[u8]) {
+        let shard = self.locked.keyspace().shard_of_key(key);
+        let waiting = self
+            .locked
+            .shard_mut(shard)
+            .is_some_and(|s| s.blocked.has_waiters(db, key));
+        if waiting && !self.ready.iter().any(|(d, k)| *d == db && k == key) {
+            self.ready.push((db, key.to_vec()));
+        }
+    }
+
+    /// The access value stored on touched keys (LRU clock).
+    #[inline]
+    pub fn access_now(&self) -> u32 {
+        crate::clock::lru_clock(self.now_ms)
+    }
+
+    /// Looks a key up for reading: counts a hit or miss and refreshes its access time.
+    pub fn lookup_read(&mut self, key: &[u8]) -> Result<Option<&mut Entry>, CmdError> {
+        let access = self.access_now();
+        let touch = self.touch;
+        match self.locked.get(self.index, key, self.now_ms)? {
+            Some(e) => {
+                bump(&self.stats.keyspace_hits, 1);
+                if touch {
+                    e.set_access(access);
+                }
+                Ok(Some(e))
+            }
+            None => {
+                bump(&self.stats.keyspace_misses, 1);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Looks a key up for writing (no hit/miss accounting).
+    pub fn lookup_write(&mut self, key: &[u8]) -> Result<Option<&mut Entry>, CmdError> {
+        let access = self.access_now();
+        let found = self.locked.get(self.index, key, self.now_ms)?;
+        if let Some(e) = found {
+            e.set_access(access);
+            return Ok(Some(e));
+        }
+        Ok(None)
+    }
+
+    /// Looks a key up in another database (MOVE, COPY ... DB), without touching it.
+    pub fn lookup_in(&mut self, db: usize, key: &[u8]) -> Result<Option<&mut Entry>, CmdError> {
+        Ok(self.locked.get(db, key, self.now_ms)?)
+    }
+
+    /// True when the key exists in the selected database.
+    pub fn exists(&mut self, key: &[u8]) -> Result<bool, CmdError> {
+        Ok(self.locked.exists(self.index, key, self.now_ms)?)
+    }
+
+    /// Stores a value, replacing the key's old value and expire.
+    pub fn set(&mut self, key: &[u8], value: NewValue<'_>, expire_ms: Option<i64>) -> CmdResult {
+        let access = self.access_now();
+        self.locked.set(self.index, key, value, expire_ms, access)?;
+        Ok(())
+    }
+
+    /// Stores a value in database `db`.
+    pub fn set_in(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        value: NewValue<'_>,
+        expire_ms: Option<i64>,
+    ) -> CmdResult {
+        let access = self.access_now();
+        self.locked.set(db, key, value, expire_ms, access)?;
+        Ok(())
+    }
+
+    /// Deletes a key; true when it existed (an expired key counts as absent).
+    pub fn remove(&mut self, key: &[u8]) -> Result<bool, CmdError> {
+        self.remove_in(self.index, key)
+    }
+
+    /// Deletes a key from database `db`.
+    pub fn remove_in(&mut self, db: usize, key: &[u8]) -> Result<bool, CmdError> {
+        if !self.locked.exists(db, key, self.now_ms)? {
+            return Ok(false);
+        }
+        Ok(self.locked.remove(db, key)?.is_some())
+    }
+
+    /// Takes a key's entry out of database `db` (RENAME, MOVE).
+    pub fn take_in(&mut self, db: usize, key: &[u8]) -> Result<Option<Entry>, CmdError> {
+        if !self.locked.exists(db, key, self.now_ms)? {
+            return Ok(None);
+        }
+        Ok(self.locked.remove(db, key)?)
+    }
+
+    /// Puts a built entry into database `db`, replacing any entry under its key.
+    pub fn put_in(&mut self, db: usize, entry: Entry) -> CmdResult {
+        self.locked.insert_entry(db, entry)?;
+        Ok(())
+    }
+
+    /// Sets or clears a key's expire; false when the key does not exist.
+    pub fn set_expire(&mut self, key: &[u8], expire_ms: Option<i64>) -> Result<bool, CmdError> {
+        Ok(self.locked.set_expire(self.index, key, expire_ms)?)
+    }
+}
+
+/// What the connection should do after a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    /// Carry on.
+    Continue,
+    /// Write pending replies, then close.
+    Close,
+    /// The client is blocked: stop reading its commands until it is served.
+    Block,
+    /// CLIENT PAUSE holds this command: it did not run and wrote nothing. The
+    /// connection keeps it unconsumed in its input and retries later.
+    Postponed,
+}
+
+/// Runs one command from a client and appends its reply to `out`.
+pub fn execute(
+    srv: &'static Server,
+    stats: &WorkerStats,
+    client: &mut Client,
+    out: &mut ReplyBuf,
+    args: &Args<'_>,
+) -> After {
+    let reply_start = out.len();
+    // CLIENT REPLY SKIP drops the reply of the command after it (see finish_reply).
+    let skipped = client.reply_mode == ReplyMode::SkipNext;
+    if skipped {
+        client.reply_mode = ReplyMode::Skip;
+    }
+    let def = match resolve(srv, args, out) {
+        Ok(def) => def,
+        Err(()) => {
+            count_rejection(srv, stats, out, None);
+            finish_reply(client, out, reply_start);
+            return After::Continue;
+        }
+    };
+    let id = srv.commands.id_of(def);
+    if !def.has(flags::NO_AUTH) && !client.authenticated && srv.auth_required() {
+        out.error("NOAUTH Authentication required.");
+        count_rejection(srv, stats, out, Some(id));
+        finish_reply(client, out, reply_start);
+        return After::Continue;
+    }
+
+    if def.has(flags::PROTECTED) && !protected_allowed(srv, client) {
+        out.error(
+            "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+        );
+        count_rejection(srv, stats, out, Some(id));
+        finish_reply(client, out, reply_start);
+        return After::Continue;
+    }
+
+    let started = Instant::now();
+    let now_ms = crate::clock::unix_ms();
+    // CLIENT PAUSE: a command the pause covers waits (as Redis postpones the
+    // client) instead of failing; the connection retries it from the worker cron
+    // or when CLIENT UNPAUSE wakes the workers.
+    if pause_holds(srv, def, now_ms) {
+        if skipped {
+            client.reply_mode = ReplyMode::SkipNext;
+        }
+        return After::Postponed;
+    }
+    let locked = lock_for(srv, def, args);
+    // CLIENT NO-TOUCH leaves access times alone, except for TOUCH itself (as Redis).
+    let touch = !client.no_touch || def.name == "touch";
+    let db = Db {
+        locked,
+        index: client.db,
+        now_ms,
+        stats,
+        touch,
+        ready: Vec::new(),
+    };
+    let mut ctx = Ctx {
+        srv,
+        client,
+        out,
+        db,
+        cmd: def,
+        serving: false,
+        block: None,
+    };
+    let result = match def.handler {
+        Some(h) => h(&mut ctx, args),
+        None => Err(CmdError::Syntax),
+    };
+    let mut blocked = false;
+    if let (Ok(()), Some(req)) = (&result, ctx.block.take()) {
+        crate::blocking::register(&mut ctx, args, req);
+        blocked = true;
+    }
+    let deferred = if ctx.db.ready.is_empty() {
+        Vec::new()
+    } else {
+        crate::blocking::serve_ready(srv, stats, &mut ctx.db)
+    };
+    let expired = ctx.db.locked.expired;
+    drop(ctx);
+    if !deferred.is_empty() {
+        crate::blocking::serve_deferred(srv, stats, deferred, now_ms);
+    }
+    if let Err(e) = result {
+        out.error(e.text());
+    }
+    let elapsed = started.elapsed().as_micros() as u64;
+
+    if expired > 0 {
+        bump(&stats.expired_keys, expired);
+    }
+    bump(&stats.commands, 1);
+    if let Some(s) = stats.cmd.get(id) {
+        bump(&s.calls, 1);
+        bump(&s.usec, elapsed);
+        if out.has_errors() {
+            bump(&s.failed, 1);
+        }
+    }
+    for e in out.take_errors() {
+        stats.record_error(&e);
+    }
+    client.shared.last_cmd.store(id, Relaxed);
+    client.shared.last_interaction_ms.store(now_ms, Relaxed);
+    bump(&client.shared.commands, 1);
+    maybe_slowlog(srv, client, def, args, elapsed, now_ms);
+    if srv.monitors.load(Relaxed) > 0 && !def.has(flags::SKIP_MONITOR) && !def.has(flags::ADMIN) {
+        crate::commands::server::feed_monitors(srv, client, args, now_ms);
+    }
+    finish_reply(client, out, reply_start);
+    if blocked {
+        After::Block
+    } else if client.close_after_reply {
+        After::Close
+    } else {
+        After::Continue
+    }
+}
+
+/// Finds the command (and subcommand) and checks arity; writes the error on failure.
+fn resolve(srv: &Server, args: &Args<'_>, out: &mut ReplyBuf) -> Result<&'static CommandDef, ()> {
+    let name = args.get(0);
+    let Some(mut def) = srv.commands.get(name) else {
+        out.error(&unknown_command_text(args));
+        return Err(());
+    };
+    let mut full_name = def.name.to_string();
+    if !def.subcommands.is_empty() && args.len() >= 2 {
+        match find_subcommand(def, args.get(1)) {
+            Some(sub) => {
+                full_name = format!("{}|{}", def.name, sub.name);
+                def = sub;
+            }
+            None => {
+                out.error(&format!(
+                    "ERR unknown subcommand '{}'. Try {} HELP.",
+                    truncate_lossy(args.get(1), 128),
+                    def.name.to_ascii_uppercase()
+                ));
+                return Err(());
+            }
+        }
+    }
+    let argc = args.len() as i32;
+    if (def.arity > 0 && argc != def.arity) || argc < -def.arity {
+        out.error(&format!(
+            "ERR wrong number of arguments for '{full_name}' command"
+        ));
+        return Err(());
+    }
+    Ok(def)
+}
+
+/// Redis's text for an unknown command, echoing up to 128 bytes of arguments.
+fn unknown_command_text(args: &Args<'_>) -> String {
+    let mut shown = String::new();
+    for arg in args.iter().skip(1) {
+        if shown.len() >= 128 {
+            break;
+        }
+        let room = 128 - shown.len();
+        shown.push('\'');
+        shown.push_str(&truncate_lossy(arg, room));
+        shown.push_str("' ");
+    }
+    format!(
+        "ERR unknown command '{}', with args beginning with: {}",
+        truncate_lossy(args.get(0), 128),
+        shown
+    )
+}
+
+/// At most `max` bytes of `b`, stopping at a NUL byte as Redis's C formatting does.
+fn truncate_lossy(b: &[u8], max: usize) -> String {
+    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(max);
+    String::from_utf8_lossy(&b[..end]).into_owned()
+}
+
+fn count_rejection(srv: &Server, stats: &WorkerStats, out: &mut ReplyBuf, id: Option<usize>) {
+    if let Some(s) = id.and_then(|i| stats.cmd.get(i)) {
+        bump(&s.rejected, 1);
+    }
+    for e in out.take_errors() {
+        stats.record_error(&e);
+    }
+    let _ = srv;
+}
+
+/// Takes the locks a command needs.
+fn lock_for<'s>(srv: &'s Server, def: &CommandDef, args: &Args<'_>) -> Locked<'s> {
+    if def.has(flags::LOCK_ALL) {
+        return srv.keyspace.lock_all();
+    }
+    match def.keys {
+        Keys::None => srv.keyspace.lock_none(),
+        Keys::Range { first, last, .. } if first == last && first > 0 => {
+            srv.keyspace.lock_key(args.get(first as usize))
+        }
+        _ => {
+            let positions = def.key_positions(args);
+            srv.keyspace
+                .lock_keys(positions.iter().map(|&i| args.get(i)))
+        }
+    }
+}
+
+/// Applies CLIENT REPLY to the reply just written. The mode is read *after* the
+/// command, as Redis decides per reply: CLIENT REPLY ON (and RESET) under OFF get
+/// their reply through, and a skipped command's reply is dropped unless it is
+/// CLIENT REPLY ON (which ends the skip). A skip is consumed by the command it
+/// applied to; one set by this very command (SkipNext) stays for the next.
+fn finish_reply(client: &mut Client, out: &mut ReplyBuf, start: usize) {
+    if matches!(client.reply_mode, ReplyMode::Off | ReplyMode::Skip) {
+        out.buf.truncate(start);
+    }
+    if client.reply_mode == ReplyMode::Skip {
+        client.reply_mode = ReplyMode::On;
+    }
+}
+
+/// `enable-debug-command` allows this client to run a protected command (DEBUG).
+fn protected_allowed(srv: &Server, client: &Client) -> bool {
+    match srv.tun.debug_command.load(Relaxed) {
+        1 => true,
+        2 => {
+            let a = &client.shared.addr;
+            a.starts_with("127.0.0.1:")
+                || a.starts_with("::1:")
+                || client.shared.has_flag(crate::client::flag::UNIX_SOCKET)
+        }
+        _ => false,
+    }
+}
+
+/// True when an active CLIENT PAUSE covers `def`: every command in ALL mode; in
+/// WRITE mode the writes and the commands that may replicate (PUBLISH, EVAL, ...).
+fn pause_holds(srv: &Server, def: &CommandDef, now_ms: i64) -> bool {
+    srv.pause_until_ms.load(Relaxed) > now_ms
+        && (!srv.pause_writes_only.load(Relaxed) || def.has(flags::WRITE | flags::MAY_REPLICATE))
+}
+
+/// Records a slow command, truncating arguments as Redis does.
+fn maybe_slowlog(
+    srv: &Server,
+    client: &Client,
+    def: &CommandDef,
+    args: &Args<'_>,
+    elapsed_us: u64,
+    now_ms: i64,
+) {
+    let threshold = srv.tun.slowlog_slower_than.load(Relaxed);
+    if threshold < 0 || (elapsed_us as i64) < threshold || def.has(flags::SKIP_SLOWLOG) {
+        return;
+    }
+    const MAX_ARGS: usize = 32;
+    const MAX_STRING: usize = 128;
+    let argc = args.len();
+    let shown = argc.min(MAX_ARGS);
+    let mut list = Vec::with_capacity(shown);
+    for (i, a) in args.iter().take(shown).enumerate() {
+        if i == MAX_ARGS - 1 && argc > MAX_ARGS {
+            list.push(format!("... ({} more arguments)", argc - MAX_ARGS + 1).into_bytes());
+        } else if a.len() > MAX_STRING {
+            let mut v = a[..MAX_STRING].to_vec();
+            v.extend_from_slice(format!("... ({} more bytes)", a.len() - MAX_STRING).as_bytes());
+            list.push(v);
+        } else {
+            list.push(a.to_vec());
+        }
+    }
+    let entry = SlowEntry {
+        id: srv.slowlog.next_id.fetch_add(1, Relaxed),
+        time: now_ms / 1000,
+        duration_us: elapsed_us,
+        args: list,
+        addr: client.shared.addr.clone(),
+        name: client.shared.name.lock().clone(),
+    };
+    let max = srv.tun.slowlog_max_len.load(Relaxed);
+    let mut log = srv.slowlog.entries.lock();
+    log.push_front(entry);
+    log.truncate(max);
+}

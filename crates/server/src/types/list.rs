@@ -1,0 +1,562 @@
+//! The list type: `listpack` for small lists, `quicklist` (a deque of packed nodes)
+//! for larger ones, converting at the same points as Redis 7.2.
+//!
+//! Conversion decisions use the size a Redis listpack would have
+//! ([`redis_lp_entry_size`]), so OBJECT ENCODING changes exactly where Redis's does:
+//! a listpack becomes a quicklist when its Redis size plus the raw bytes being added
+//! exceeds the `list-max-listpack-size` node limit, and a single-node quicklist
+//! becomes a listpack again once it shrinks below half of that limit.
+
+use std::collections::VecDeque;
+
+use super::packed::{item_for, Item, Packed};
+
+/// Node byte limits for negative `list-max-listpack-size` values (-1..-5).
+const SIZE_LEVELS: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
+/// Largest node allowed when the limit is a count.
+const SIZE_SAFETY_LIMIT: usize = 8192;
+/// Bytes of a Redis listpack's header and terminator.
+const LP_OVERHEAD: usize = 7;
+
+/// Bytes one element takes in a Redis listpack (encoding + data + back-length).
+pub fn redis_lp_entry_size(bytes: &[u8]) -> usize {
+    let enc = match item_for(bytes) {
+        Item::Int(i) => {
+            if (0..=127).contains(&i) {
+                1
+            } else if (-4096..4096).contains(&i) {
+                2
+            } else if i16::try_from(i).is_ok() {
+                3
+            } else if (-(1 << 23)..(1 << 23)).contains(&i) {
+                4
+            } else if i32::try_from(i).is_ok() {
+                5
+            } else {
+                9
+            }
+        }
+        _ => {
+            let n = bytes.len();
+            if n < 64 {
+                1 + n
+            } else if n < 4096 {
+                2 + n
+            } else {
+                5 + n
+            }
+        }
+    };
+    let backlen = match enc {
+        0..=127 => 1,
+        128..=16383 => 2,
+        16384..=2_097_151 => 3,
+        2_097_152..=268_435_455 => 4,
+        _ => 5,
+    };
+    enc + backlen
+}
+
+fn item_size(item: &Item<'_>) -> usize {
+    redis_lp_entry_size(&item.to_bytes())
+}
+
+/// The node limits for a `list-max-listpack-size` value: (bytes, count).
+fn node_limits(fill: i64) -> (usize, usize) {
+    if fill >= 0 {
+        (usize::MAX, if fill == 0 { 1 } else { fill as usize })
+    } else {
+        let level = ((-fill - 1) as usize).min(SIZE_LEVELS.len() - 1);
+        (SIZE_LEVELS[level], usize::MAX)
+    }
+}
+
+/// True when a node of `bytes` Redis-listpack bytes and `count` elements is over the limit.
+fn exceeds(fill: i64, bytes: usize, count: usize) -> bool {
+    let (size_limit, count_limit) = node_limits(fill);
+    if size_limit != usize::MAX {
+        bytes > size_limit
+    } else {
+        bytes > SIZE_SAFETY_LIMIT || count > count_limit
+    }
+}
+
+/// One packed node with its Redis-listpack size.
+#[derive(Debug, Clone, Default)]
+pub struct Node {
+    items: Packed,
+    lp_bytes: usize,
+}
+
+impl Node {
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+}
+
+/// The list value.
+#[derive(Debug, Clone)]
+pub enum List {
+    /// One packed sequence.
+    Listpack(Box<Node>),
+    /// A deque of packed nodes.
+    Quicklist(Box<Quicklist>),
+}
+
+/// The `quicklist` encoding's nodes.
+#[derive(Debug, Clone, Default)]
+pub struct Quicklist {
+    nodes: VecDeque<Node>,
+    count: usize,
+}
+
+/// Which end of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The head (left, index 0).
+    Head,
+    /// The tail (right, index -1).
+    Tail,
+}
+
+impl Default for List {
+    fn default() -> Self {
+        List::Listpack(Box::new(Node {
+            items: Packed::new(),
+            lp_bytes: LP_OVERHEAD,
+        }))
+    }
+}
+
+impl List {
+    /// An empty list in the small encoding.
+    pub fn new() -> List {
+        List::default()
+    }
+
+    /// The name reported by `OBJECT ENCODING`.
+    pub fn encoding_name(&self) -> &'static str {
+        match self {
+            List::Listpack(_) => "listpack",
+            List::Quicklist(_) => "quicklist",
+        }
+    }
+
+    /// Approximate heap bytes, for `MEMORY USAGE`.
+    pub fn memory_usage(&self) -> usize {
+        match self {
+            List::Listpack(n) => 32 + n.items.byte_len(),
+            List::Quicklist(q) => {
+                48 + q
+                    .nodes
+                    .iter()
+                    .map(|n| 32 + n.items.byte_len())
+                    .sum::<usize>()
+            }
+        }
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        match self {
+            List::Listpack(n) => n.len(),
+            List::Quicklist(q) => q.count,
+        }
+    }
+
+    /// True when the list has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Converts to a quicklist before adding `values` if the listpack would grow
+    /// past the node limit (Redis's check uses the raw byte length of the values).
+    fn grow_check(&mut self, fill: i64, values: &[&[u8]]) {
+        if let List::Listpack(n) = self {
+            let add_bytes: usize = values.iter().map(|v| v.len()).sum();
+            if exceeds(fill, n.lp_bytes + add_bytes, n.len() + values.len()) {
+                let node = std::mem::take(&mut **n);
+                let mut q = Quicklist {
+                    count: node.len(),
+                    ..Default::default()
+                };
+                if node.len() > 0 {
+                    q.nodes.push_back(node);
+                }
+                *self = List::Quicklist(Box::new(q));
+            }
+        }
+    }
+
+    /// Converts a single-node quicklist back to a listpack once it is below half the
+    /// node limit.
+    fn shrink_check(&mut self, fill: i64) {
+        if let List::Quicklist(q) = self {
+            if q.nodes.len() != 1 {
+                return;
+            }
+            let (mut size_limit, mut count_limit) = node_limits(fill);
+            size_limit /= 2;
+            count_limit /= 2;
+            let Some(node) = q.nodes.front() else { return };
+            if node.lp_bytes > size_limit || q.count > count_limit {
+                return;
+            }
+            let node = q.nodes.pop_front().unwrap_or_default();
+            *self = List::Listpack(Box::new(node));
+        }
+    }
+
+    /// Pushes values one at a time at one end (LPUSH a b c leaves c at the head).
+    pub fn push(&mut self, end: End, values: &[&[u8]], fill: i64) {
+        self.grow_check(fill, values);
+        for v in values {
+            let item = item_for(v);
+            let size = redis_lp_entry_size(v);
+            match self {
+                List::Listpack(n) => {
+                    push_node(n, end, &item, size);
+                }
+                List::Quicklist(q) => {
+                    let need_new = match end {
+                        End::Head => q.nodes.front(),
+                        End::Tail => q.nodes.back(),
+                    }
+                    .is_none_or(|n| exceeds(fill, n.lp_bytes + size, n.len() + 1));
+                    if need_new {
+                        let node = Node {
+                            items: Packed::new(),
+                            lp_bytes: LP_OVERHEAD,
+                        };
+                        match end {
+                            End::Head => q.nodes.push_front(node),
+                            End::Tail => q.nodes.push_back(node),
+                        }
+                    }
+                    let node = match end {
+                        End::Head => q.nodes.front_mut(),
+                        End::Tail => q.nodes.back_mut(),
+                    };
+                    if let Some(n) = node {
+                        push_node(n, end, &item, size);
+                    }
+                    q.count += 1;
+                }
+            }
+        }
+    }
+
+    /// Pops up to `count` elements from one end, in pop order.
+    pub fn pop(&mut self, end: End, count: usize, fill: i64) -> Vec<Vec<u8>> {
+        let mut out = Vec::with_capacity(count.min(self.len()));
+        while out.len() < count {
+            let popped = match self {
+                List::Listpack(n) => pop_node(n, end),
+                List::Quicklist(q) => {
+                    let node = match end {
+                        End::Head => q.nodes.front_mut(),
+                        End::Tail => q.nodes.back_mut(),
+                    };
+                    let v = node.and_then(|n| pop_node(n, end));
+                    if v.is_some() {
+                        q.count -= 1;
+                    }
+                    let empty = match end {
+                        End::Head => q.nodes.front(),
+                        End::Tail => q.nodes.back(),
+                    }
+                    .is_some_and(|n| n.len() == 0);
+                    if empty {
+                        match end {
+                            End::Head => q.nodes.pop_front(),
+                            End::Tail => q.nodes.pop_back(),
+                        };
+                    }
+                    v
+                }
+            };
+            match popped {
+                Some(v) => out.push(v),
+                None => break,
+            }
+        }
+        self.shrink_check(fill);
+        out
+    }
+
+    /// All elements from the head.
+    pub fn iter(&self) -> Box<dyn DoubleEndedIterator<Item = Item<'_>> + '_> {
+        match self {
+            List::Listpack(n) => Box::new(n.items.iter().collect::<Vec<_>>().into_iter()),
+            List::Quicklist(q) => Box::new(
+                q.nodes
+                    .iter()
+                    .flat_map(|n| n.items.iter())
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            ),
+        }
+    }
+
+    /// Calls `f` on elements `start..=stop` (non-negative) from the head, without
+    /// copying them (LRANGE writes them straight into the reply).
+    pub fn for_range(&self, start: usize, stop: usize, mut f: impl FnMut(Item<'_>)) {
+        if start > stop {
+            return;
+        }
+        let mut skip = start;
+        let mut left = stop - start + 1;
+        let mut visit = |node: &Node| -> bool {
+            if skip >= node.len() {
+                skip -= node.len();
+                return true;
+            }
+            for item in node.items.iter().skip(skip) {
+                if left == 0 {
+                    return false;
+                }
+                f(item);
+                left -= 1;
+            }
+            skip = 0;
+            left > 0
+        };
+        match self {
+            List::Listpack(n) => {
+                visit(n);
+            }
+            List::Quicklist(q) => {
+                for node in &q.nodes {
+                    if !visit(node) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Elements `start..=stop` (non-negative, clamped by the caller) from the head.
+    pub fn range(&self, start: usize, stop: usize) -> Vec<Vec<u8>> {
+        let mut out = Vec::with_capacity(stop.saturating_sub(start) + 1);
+        let mut skip = start;
+        let take = stop + 1 - start.min(stop + 1);
+        let nodes: Vec<&Node> = match self {
+            List::Listpack(n) => vec![&**n],
+            List::Quicklist(q) => q.nodes.iter().collect(),
+        };
+        for node in nodes {
+            if skip >= node.len() {
+                skip -= node.len();
+                continue;
+            }
+            for item in node.items.iter().skip(skip) {
+                if out.len() == take {
+                    return out;
+                }
+                out.push(item.to_bytes().into_owned());
+            }
+            skip = 0;
+            if out.len() == take {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The element at a non-negative index.
+    pub fn get(&self, index: usize) -> Option<Vec<u8>> {
+        self.range(index, index).pop()
+    }
+
+    /// Replaces the element at a non-negative index; false when out of range.
+    pub fn set(&mut self, index: usize, value: &[u8], fill: i64) -> bool {
+        if index >= self.len() {
+            return false;
+        }
+        let mut all = self.to_vec();
+        all[index] = value.to_vec();
+        self.rebuild(all, fill);
+        true
+    }
+
+    /// Inserts `value` before or after the first element equal to `pivot`; returns
+    /// the new length, or `None` when the pivot is missing.
+    pub fn insert(&mut self, pivot: &[u8], value: &[u8], after: bool, fill: i64) -> Option<usize> {
+        let mut all = self.to_vec();
+        let at = all.iter().position(|v| v.as_slice() == pivot)?;
+        all.insert(if after { at + 1 } else { at }, value.to_vec());
+        let growing_from_listpack = matches!(self, List::Listpack(_));
+        if growing_from_listpack {
+            self.grow_check(fill, &[value]);
+        }
+        let keep_quicklist = matches!(self, List::Quicklist(_));
+        self.rebuild_keeping(all, fill, keep_quicklist);
+        Some(self.len())
+    }
+
+    /// Removes elements equal to `value`: `count > 0` from the head, `< 0` from the
+    /// tail, `0` all. Returns how many were removed.
+    pub fn remove(&mut self, value: &[u8], count: i64, fill: i64) -> usize {
+        let mut all = self.to_vec();
+        let limit = if count == 0 {
+            usize::MAX
+        } else {
+            count.unsigned_abs() as usize
+        };
+        let mut removed = 0;
+        if count >= 0 {
+            let mut i = 0;
+            while i < all.len() && removed < limit {
+                if all[i] == value {
+                    all.remove(i);
+                    removed += 1;
+                } else {
+                    i += 1;
+                }
+            }
+        } else {
+            let mut i = all.len();
+            while i > 0 && removed < limit {
+                i -= 1;
+                if all[i] == value {
+                    all.remove(i);
+                    removed += 1;
+                }
+            }
+        }
+        if removed > 0 {
+            let keep_quicklist = matches!(self, List::Quicklist(_));
+            self.rebuild_keeping(all, fill, keep_quicklist);
+            self.shrink_check(fill);
+        }
+        removed
+    }
+
+    /// Keeps only elements `start..=stop` (non-negative, already clamped; `start > stop`
+    /// empties the list).
+    pub fn trim(&mut self, start: usize, stop: usize, fill: i64) {
+        let len = self.len();
+        if start > stop || start >= len {
+            self.pop(End::Head, len, fill);
+            return;
+        }
+        let stop = stop.min(len - 1);
+        let tail = len - 1 - stop;
+        self.pop(End::Tail, tail, fill);
+        self.pop(End::Head, start, fill);
+    }
+
+    /// All elements as owned bytes, head first.
+    pub fn to_vec(&self) -> Vec<Vec<u8>> {
+        self.range(0, self.len().saturating_sub(1))
+            .into_iter()
+            .take(self.len())
+            .collect()
+    }
+
+    fn rebuild(&mut self, all: Vec<Vec<u8>>, fill: i64) {
+        let keep_quicklist = matches!(self, List::Quicklist(_));
+        self.rebuild_keeping(all, fill, keep_quicklist);
+    }
+
+    /// Rebuilds the list from `all`, in the current encoding family.
+    fn rebuild_keeping(&mut self, all: Vec<Vec<u8>>, fill: i64, quicklist: bool) {
+        let refs: Vec<&[u8]> = all.iter().map(Vec::as_slice).collect();
+        let mut fresh = if quicklist {
+            List::Quicklist(Box::default())
+        } else {
+            List::new()
+        };
+        fresh.push(End::Tail, &refs, if quicklist { fill } else { i64::MAX });
+        *self = fresh;
+    }
+}
+
+fn push_node(n: &mut Node, end: End, item: &Item<'_>, size: usize) {
+    match end {
+        End::Head => n.items.push_front(std::slice::from_ref(item)),
+        End::Tail => n.items.push_back(std::slice::from_ref(item)),
+    }
+    n.lp_bytes += size;
+}
+
+fn pop_node(n: &mut Node, end: End) -> Option<Vec<u8>> {
+    let len = n.len();
+    if len == 0 {
+        return None;
+    }
+    let pos = match end {
+        End::Head => n.items.pos_of_index(0)?,
+        End::Tail => n.items.last_pos()?,
+    };
+    let (item, _) = n.items.at(pos)?;
+    let bytes = item.to_bytes().into_owned();
+    n.lp_bytes = n.lp_bytes.saturating_sub(item_size(&item));
+    n.items.remove_at(pos, 1);
+    Some(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strs(v: &[Vec<u8>]) -> Vec<String> {
+        v.iter()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn push_pop_both_ends() {
+        let mut l = List::new();
+        l.push(End::Head, &[b"a", b"b", b"c"], -2);
+        l.push(End::Tail, &[b"1", b"2"], -2);
+        assert_eq!(strs(&l.to_vec()), ["c", "b", "a", "1", "2"]);
+        assert_eq!(strs(&l.pop(End::Tail, 2, -2)), ["2", "1"]);
+        assert_eq!(strs(&l.pop(End::Head, 1, -2)), ["c"]);
+        assert_eq!(l.len(), 2);
+        assert_eq!(l.encoding_name(), "listpack");
+    }
+
+    #[test]
+    fn converts_at_redis_sizes_and_back() {
+        // With fill 4 (count limit), the 5th element converts to a quicklist.
+        let mut l = List::new();
+        l.push(End::Tail, &[b"a", b"b", b"c", b"d"], 4);
+        assert_eq!(l.encoding_name(), "listpack");
+        l.push(End::Tail, &[b"e"], 4);
+        assert_eq!(l.encoding_name(), "quicklist");
+        assert_eq!(strs(&l.to_vec()), ["a", "b", "c", "d", "e"]);
+        l.pop(End::Tail, 2, 4);
+        assert_eq!(l.encoding_name(), "quicklist"); // 3 > 4/2
+        l.pop(End::Tail, 1, 4);
+        assert_eq!(l.encoding_name(), "listpack"); // 2 <= 4/2, one node
+        assert_eq!(strs(&l.to_vec()), ["a", "b"]);
+    }
+
+    #[test]
+    fn quicklist_operations() {
+        let mut l = List::new();
+        let values: Vec<Vec<u8>> = (0..5000)
+            .map(|i| format!("value-{i}").into_bytes())
+            .collect();
+        let refs: Vec<&[u8]> = values.iter().map(Vec::as_slice).collect();
+        l.push(End::Tail, &refs, -2);
+        assert_eq!(l.encoding_name(), "quicklist");
+        assert_eq!(l.len(), 5000);
+        assert_eq!(l.get(4321), Some(b"value-4321".to_vec()));
+        assert_eq!(
+            strs(&l.range(2998, 3001)),
+            ["value-2998", "value-2999", "value-3000", "value-3001"]
+        );
+        assert!(l.set(10, b"ten", -2));
+        assert_eq!(l.get(10), Some(b"ten".to_vec()));
+        assert_eq!(l.insert(b"value-11", b"x", true, -2), Some(5001));
+        assert_eq!(l.get(12), Some(b"x".to_vec()));
+        assert_eq!(l.remove(b"x", 0, -2), 1);
+        l.trim(100, 199, -2);
+        assert_eq!(l.len(), 100);
+        assert_eq!(l.get(0), Some(b"value-100".to_vec()));
+        assert_eq!(l.encoding_name(), "listpack");
+    }
+}

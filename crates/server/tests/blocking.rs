@@ -1,0 +1,229 @@
+//! Blocking list commands over TCP: FIFO service across worker threads, timeouts,
+//! chains, pipelines behind a blocked command, disconnects.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{start_cinnabar, RawClient, ServerProcess};
+
+/// Waits until the server reports `n` blocked clients (bounded, generous deadline).
+fn wait_blocked(server: &ServerProcess, n: usize) {
+    let mut c = server.connect();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let want = format!("blocked_clients:{n}\r\n");
+    loop {
+        let info = c.cmd(&["INFO", "clients"]);
+        if String::from_utf8_lossy(&info).contains(&want) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never saw {want:?}; last INFO: {}",
+            String::from_utf8_lossy(&info)
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn bulk_pair(a: &str, b: &str) -> Vec<u8> {
+    format!("*2\r\n${}\r\n{}\r\n${}\r\n{}\r\n", a.len(), a, b.len(), b).into_bytes()
+}
+
+fn start() -> ServerProcess {
+    start_cinnabar(&["--worker-threads", "4"])
+}
+
+#[test]
+fn waiters_are_served_first_come_first_served_across_workers() {
+    let server = start();
+    let mut waiters: Vec<RawClient> = Vec::new();
+    for i in 0..4 {
+        let mut c = server.connect();
+        c.send_command(&["BLPOP", "q", "0"]).expect("send");
+        wait_blocked(&server, i + 1);
+        waiters.push(c);
+    }
+    let mut pusher = server.connect();
+    // One element: only the first waiter is served, atomically with the push.
+    assert_eq!(pusher.cmd(&["RPUSH", "q", "e1"]), b":1\r\n");
+    assert_eq!(
+        waiters[0].read_reply().frame(),
+        Some(&bulk_pair("q", "e1")[..])
+    );
+    wait_blocked(&server, 3);
+    assert_eq!(pusher.cmd(&["LLEN", "q"]), b":0\r\n");
+    // Three elements in one push go to the next three waiters, in order.
+    assert_eq!(pusher.cmd(&["RPUSH", "q", "e2", "e3", "e4"]), b":3\r\n");
+    for (i, w) in waiters.iter_mut().enumerate().skip(1) {
+        let expected = bulk_pair("q", &format!("e{}", i + 1));
+        assert_eq!(w.read_reply().frame(), Some(&expected[..]));
+    }
+    wait_blocked(&server, 0);
+    assert_eq!(pusher.cmd(&["EXISTS", "q"]), b":0\r\n");
+}
+
+#[test]
+fn timeout_replies_null_after_the_deadline() {
+    let server = start();
+    let mut c = server.connect();
+    let started = Instant::now();
+    assert_eq!(c.cmd(&["BLPOP", "nothing", "0.2"]), b"*-1\r\n");
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "returned after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        c.cmd(&["BLMOVE", "nothing", "d", "LEFT", "LEFT", "0.05"]),
+        b"*-1\r\n"
+    );
+    assert_eq!(c.cmd(&["HELLO", "3"]).first(), Some(&b'%'));
+    assert_eq!(c.cmd(&["BRPOP", "nothing", "0.05"]), b"_\r\n");
+    wait_blocked(&server, 0);
+}
+
+#[test]
+fn commands_pipelined_behind_a_blocked_command_run_after_it() {
+    let server = start();
+    let mut c = server.connect();
+    c.send_raw(b"*3\r\n$5\r\nBLPOP\r\n$1\r\nk\r\n$1\r\n0\r\n*1\r\n$4\r\nPING\r\n")
+        .expect("send");
+    wait_blocked(&server, 1);
+    let mut p = server.connect();
+    assert_eq!(p.cmd(&["LPUSH", "k", "v"]), b":1\r\n");
+    assert_eq!(c.read_reply().frame(), Some(&bulk_pair("k", "v")[..]));
+    assert_eq!(c.read_reply().frame(), Some(&b"+PONG\r\n"[..]));
+}
+
+#[test]
+fn first_nonempty_key_and_moves_chain_to_other_waiters() {
+    let server = start();
+    let mut a = server.connect();
+    a.send_command(&["BLPOP", "k1", "k2", "0"]).expect("send");
+    wait_blocked(&server, 1);
+    let mut p = server.connect();
+    assert_eq!(p.cmd(&["RPUSH", "k2", "x"]), b":1\r\n");
+    assert_eq!(a.read_reply().frame(), Some(&bulk_pair("k2", "x")[..]));
+
+    // BLMOVE src -> dst while another client waits on dst: one push serves both.
+    let mut mover = server.connect();
+    mover
+        .send_command(&["BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"])
+        .expect("send");
+    wait_blocked(&server, 1);
+    let mut reader = server.connect();
+    reader.send_command(&["BRPOP", "dst", "0"]).expect("send");
+    wait_blocked(&server, 2);
+    assert_eq!(p.cmd(&["LPUSH", "src", "item"]), b":1\r\n");
+    assert_eq!(mover.read_reply().frame(), Some(&b"$4\r\nitem\r\n"[..]));
+    assert_eq!(
+        reader.read_reply().frame(),
+        Some(&bulk_pair("dst", "item")[..])
+    );
+    assert_eq!(p.cmd(&["EXISTS", "src", "dst"]), b":0\r\n");
+}
+
+#[test]
+fn a_disconnected_waiter_takes_nothing() {
+    let server = start();
+    {
+        let mut gone = server.connect();
+        gone.send_command(&["BLPOP", "k", "0"]).expect("send");
+        wait_blocked(&server, 1);
+    }
+    wait_blocked(&server, 0);
+    let mut p = server.connect();
+    assert_eq!(p.cmd(&["RPUSH", "k", "kept"]), b":1\r\n");
+    assert_eq!(p.cmd(&["LRANGE", "k", "0", "-1"]), b"*1\r\n$4\r\nkept\r\n");
+}
+
+#[test]
+fn blocking_on_a_wrong_type_key_is_an_error() {
+    let server = start();
+    let mut c = server.connect();
+    assert_eq!(c.cmd(&["SET", "s", "x"]), b"+OK\r\n");
+    assert_eq!(
+        c.cmd(&["BLPOP", "missing", "s", "0"]),
+        b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
+    );
+}
+
+#[test]
+fn many_waiters_and_pushers_lose_nothing() {
+    let server = std::sync::Arc::new(start());
+    let waiters: Vec<_> = (0..8)
+        .map(|_| {
+            let server = server.clone();
+            std::thread::spawn(move || {
+                let mut c = server.connect();
+                let mut got = Vec::new();
+                for _ in 0..25 {
+                    let reply = c.cmd(&["BLPOP", "work", "30"]);
+                    assert!(
+                        reply.starts_with(b"*2\r\n"),
+                        "{}",
+                        String::from_utf8_lossy(&reply)
+                    );
+                    got.push(reply);
+                }
+                got
+            })
+        })
+        .collect();
+    let pushers: Vec<_> = (0..4)
+        .map(|p| {
+            let server = server.clone();
+            std::thread::spawn(move || {
+                let mut c = server.connect();
+                for i in 0..50 {
+                    let v = format!("p{p}-{i}");
+                    let reply = c.cmd(&["RPUSH", "work", &v]);
+                    assert_eq!(reply.first(), Some(&b':'));
+                }
+            })
+        })
+        .collect();
+    for p in pushers {
+        p.join().expect("pusher");
+    }
+    let mut all: Vec<Vec<u8>> = waiters
+        .into_iter()
+        .flat_map(|w| w.join().expect("waiter"))
+        .collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(
+        all.len(),
+        200,
+        "every pushed element delivered exactly once"
+    );
+    let mut c = server.connect();
+    assert_eq!(c.cmd(&["LLEN", "work"]), b":0\r\n");
+}
+
+#[test]
+fn client_unblock_with_timeout_or_error() {
+    let server = start();
+    let mut waiter = server.connect();
+    let id = String::from_utf8_lossy(&waiter.cmd(&["CLIENT", "ID"]))
+        .trim_start_matches(':')
+        .trim()
+        .to_string();
+    let mut admin = server.connect();
+    waiter.send_command(&["BLPOP", "k", "0"]).expect("send");
+    wait_blocked(&server, 1);
+    assert_eq!(admin.cmd(&["CLIENT", "UNBLOCK", &id]), b":1\r\n");
+    assert_eq!(waiter.read_reply().frame(), Some(&b"*-1\r\n"[..]));
+    waiter
+        .send_command(&["BLMOVE", "k", "d", "LEFT", "LEFT", "0"])
+        .expect("send");
+    wait_blocked(&server, 1);
+    assert_eq!(admin.cmd(&["CLIENT", "UNBLOCK", &id, "ERROR"]), b":1\r\n");
+    assert_eq!(
+        waiter.read_reply().frame(),
+        Some(&b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"[..])
+    );
+    assert_eq!(admin.cmd(&["CLIENT", "UNBLOCK", &id]), b":0\r\n");
+    assert_eq!(waiter.cmd(&["PING"]), b"+PONG\r\n");
+}

@@ -1,0 +1,52 @@
+//! Test support shared by Cinnabar's integration tests.
+//!
+//! * [`process`]: spawn a server binary on a free port, wait for readiness,
+//!   kill it on drop.
+//! * [`client`]: a raw RESP client returning replies as exact bytes.
+//! * [`resp`]: an independent RESP2/RESP3 frame scanner/parser and helpers.
+//! * [`diff`]: [`DiffPair`], a reference `redis-server` plus the subject
+//!   driven in lockstep.
+//! * [`cases`] and [`runner`]: the differential case-file format (documented
+//!   in `tests/differential.rs`) and its executor.
+//!
+//! Ordinary integration tests use it like this:
+//!
+//! ```ignore
+//! mod support;
+//!
+//! #[test]
+//! fn set_then_get() {
+//!     let server = support::start_cinnabar(&[]);
+//!     let mut c = server.connect();
+//!     assert_eq!(c.cmd(&["SET", "k", "v"]), b"+OK\r\n");
+//!     assert_eq!(c.line("GET k"), b"$1\r\nv\r\n");
+//! }
+//! ```
+//!
+//! Each test binary uses a different subset of this module.
+#![allow(dead_code, unused_imports)]
+
+pub mod cases;
+pub mod client;
+pub mod diff;
+pub mod process;
+pub mod resp;
+pub mod runner;
+
+pub use client::{RawClient, Reply};
+pub use diff::{reference_binary, subject_binary, DiffPair, Outcome};
+pub use process::ServerProcess;
+
+/// Starts the Cinnabar server alone (for ordinary integration tests) with
+/// the standard test arguments plus `extra_args`, and waits until it answers.
+/// Honours `CINNABAR_DIFF_SUBJECT` like the differential tests, so the same
+/// tests can be pointed at a real `redis-server`. Panics with the server's
+/// output if it fails to start.
+pub fn start_cinnabar(extra_args: &[&str]) -> ServerProcess {
+    diff::start_or_panic(&subject_binary(), extra_args, "cinnabar")
+}
+
+/// Starts the reference `redis-server` alone; panics if it is not installed.
+pub fn start_redis(extra_args: &[&str]) -> ServerProcess {
+    diff::start_or_panic(&reference_binary(), extra_args, "reference (redis-server)")
+}
