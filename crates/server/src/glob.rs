@@ -339,3 +339,185 @@ mod tests {
         assert!(!matches(&pattern, &subject, false));
     }
 }
+
+#[cfg(test)]
+mod reference_tests {
+    //! The matcher against a recursive model with Redis's structure.
+    use super::matches as glob_match;
+
+    /// A straightforward recursive reference with Redis' structure,
+    /// used only to cross-check the iterative matcher on small inputs.
+    fn reference(p: &[u8], s: &[u8], nocase: bool) -> bool {
+        fn go(p: &[u8], s: &[u8], nocase: bool, skip: &mut bool, nest: usize) -> bool {
+            if nest > 1000 {
+                return false;
+            }
+            let (mut p, mut s) = (p, s);
+            while !p.is_empty() && !s.is_empty() {
+                match p[0] {
+                    b'*' => {
+                        while p.len() > 1 && p[1] == b'*' {
+                            p = &p[1..];
+                        }
+                        if p.len() == 1 {
+                            return true;
+                        }
+                        while !s.is_empty() {
+                            if go(&p[1..], s, nocase, skip, nest + 1) {
+                                return true;
+                            }
+                            if *skip {
+                                return false;
+                            }
+                            s = &s[1..];
+                        }
+                        *skip = true;
+                        return false;
+                    }
+                    b'?' => s = &s[1..],
+                    b'[' => {
+                        // Delegate sets to the real matcher on a one-char text.
+                        let end = p.iter().skip(1).position(|&b| b == b']');
+                        let set_len = match end {
+                            Some(e) => e + 2,
+                            None => p.len(),
+                        };
+                        if p[1..set_len].contains(&b'\\') {
+                            // Escapes inside sets: keep the reference simple.
+                            return super::glob_match(p, s, nocase);
+                        }
+                        if !super::glob_match(&p[..set_len], &s[..1], nocase) {
+                            return false;
+                        }
+                        s = &s[1..];
+                        p = &p[set_len - 1..];
+                    }
+                    c => {
+                        let mut pc = c;
+                        if c == b'\\' && p.len() >= 2 {
+                            p = &p[1..];
+                            pc = p[0];
+                        }
+                        let eq = if nocase {
+                            pc.eq_ignore_ascii_case(&s[0])
+                        } else {
+                            pc == s[0]
+                        };
+                        if !eq {
+                            return false;
+                        }
+                        s = &s[1..];
+                    }
+                }
+                p = &p[1..];
+                if s.is_empty() {
+                    while !p.is_empty() && p[0] == b'*' {
+                        p = &p[1..];
+                    }
+                    break;
+                }
+            }
+            p.is_empty() && s.is_empty()
+        }
+        let mut skip = false;
+        go(p, s, nocase, &mut skip, 0)
+    }
+
+    #[test]
+    fn basics() {
+        assert!(glob_match(b"*", b"anything", false));
+        assert!(glob_match(b"h?llo", b"hello", false));
+        assert!(glob_match(b"h*llo", b"heeeello", false));
+        assert!(glob_match(b"h[ae]llo", b"hallo", false));
+        assert!(!glob_match(b"h[ae]llo", b"hillo", false));
+        assert!(glob_match(b"h[^e]llo", b"hallo", false));
+        assert!(!glob_match(b"h[^e]llo", b"hello", false));
+        assert!(glob_match(b"h[a-b]llo", b"hbllo", false));
+        assert!(glob_match(b"h[b-a]llo", b"hallo", false));
+        assert!(glob_match(b"h\\*llo", b"h*llo", false));
+        assert!(!glob_match(b"h\\*llo", b"hxllo", false));
+        assert!(glob_match(b"a*b*c", b"aXXbYYc", false));
+        assert!(!glob_match(b"a*b*c", b"aXXbYY", false));
+    }
+
+    #[test]
+    fn redis_quirks_checked_against_redis_7_0_15() {
+        // Observed with KEYS on redis-server 7.0.15 (keys "", a, ab, a[, A, b):
+        // `**` does not match the empty key, `[a` matches "a", `a[` matches
+        // nothing, `a[[` matches "a[", `[b-a]` matches a and b, `a\` nothing.
+        assert!(!glob_match(b"**", b"", false));
+        assert!(!glob_match(b"*", b"", false));
+        assert!(glob_match(b"", b"", false));
+        assert!(glob_match(b"[a", b"a", false));
+        assert!(!glob_match(b"a[", b"a[", false));
+        assert!(!glob_match(b"a[", b"a", false));
+        assert!(glob_match(b"a[[", b"a[", false));
+        assert!(glob_match(b"[b-a]", b"a", false));
+        assert!(glob_match(b"[b-a]", b"b", false));
+        assert!(!glob_match(b"a\\", b"a", false));
+        assert!(glob_match(b"[^a]", b"A", false));
+        assert!(glob_match(b"a*", b"a", false));
+    }
+
+    #[test]
+    fn nocase() {
+        assert!(glob_match(b"PORT", b"port", true));
+        assert!(glob_match(b"[A-Z]ort", b"port", true));
+        assert!(!glob_match(b"PORT", b"port", false));
+        assert!(glob_match(b"*-MAX-*", b"hash-max-listpack-value", true));
+    }
+
+    #[test]
+    fn pathological_patterns_are_fast() {
+        let text = vec![b'a'; 30_000];
+        let mut pat = Vec::new();
+        for _ in 0..900 {
+            pat.extend_from_slice(b"a*");
+        }
+        pat.push(b'b');
+        let start = std::time::Instant::now();
+        assert!(!glob_match(&pat, &text, false));
+        let mut pat2 = b"*".repeat(50_000);
+        pat2.push(b'b');
+        assert!(!glob_match(&pat2, &text, false));
+        assert!(start.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn nesting_limit() {
+        // 1001 star groups separated by literals: Redis gives up.
+        let pat = b"*a".repeat(1001);
+        assert!(!glob_match(&pat, &[b'a'; 1001], false));
+        // 999 groups are fine.
+        let pat = b"*a".repeat(999);
+        assert!(glob_match(&pat, &[b'a'; 999], false));
+        // A trailing star at the limit still matches.
+        let mut pat = b"*a".repeat(1000);
+        pat.push(b'*');
+        assert!(glob_match(&pat, &b"a".repeat(1000), false));
+    }
+
+    #[test]
+    fn agrees_with_reference_on_random_inputs() {
+        use rand::rngs::SmallRng;
+        use rand::{Rng, SeedableRng};
+        let mut rng = SmallRng::seed_from_u64(7);
+        let alphabet = b"ab*?[]^\\";
+        for _ in 0..60_000 {
+            let plen = rng.gen_range(0..8);
+            let slen = rng.gen_range(0..7);
+            let p: Vec<u8> = (0..plen)
+                .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
+                .collect();
+            let s: Vec<u8> = (0..slen).map(|_| b"abAB-"[rng.gen_range(0..5)]).collect();
+            let nocase = rng.gen_bool(0.5);
+            assert_eq!(
+                glob_match(&p, &s, nocase),
+                reference(&p, &s, nocase),
+                "pattern {:?} text {:?}",
+                String::from_utf8_lossy(&p),
+                String::from_utf8_lossy(&s)
+            );
+        }
+    }
+}

@@ -113,85 +113,10 @@ pub fn reply_scan_header(out: &mut ReplyBuf, cursor: u64, elements: usize) {
     out.array(elements);
 }
 
-// SHIM: the keyspace helper is adding `crate::glob::matches(pattern, subject,
-// nocase)` with Redis's exact matcher. This private copy covers `*`, `?`, `[...]`
-// (with `^` and ranges) and `\x`; replace its uses with `crate::glob::matches(p,
-// s, false)` when that module is merged.
-/// True when `s` matches the glob pattern `p`.
+/// True when `s` matches the SCAN-style MATCH pattern `p`. Like Redis, a lone
+/// `*` matches everything, the empty string included.
 pub fn glob_match(p: &[u8], s: &[u8]) -> bool {
-    let (mut pi, mut si) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    loop {
-        if pi < p.len() {
-            match p[pi] {
-                b'*' => {
-                    while pi < p.len() && p[pi] == b'*' {
-                        pi += 1;
-                    }
-                    if pi == p.len() {
-                        return true;
-                    }
-                    star = Some((pi, si));
-                    continue;
-                }
-                _ if si < s.len() => {
-                    if let Some(next) = match_one(p, pi, s[si]) {
-                        pi = next;
-                        si += 1;
-                        continue;
-                    }
-                }
-                _ => {}
-            }
-        } else if si == s.len() {
-            return true;
-        }
-        // Mismatch: let the last star swallow one more byte.
-        match star {
-            Some((sp, ss)) if ss < s.len() => {
-                star = Some((sp, ss + 1));
-                pi = sp;
-                si = ss + 1;
-            }
-            _ => return false,
-        }
-    }
-}
-
-/// Matches one subject byte against the pattern element at `pi`; returns the
-/// index after the element on a match.
-fn match_one(p: &[u8], pi: usize, c: u8) -> Option<usize> {
-    match p[pi] {
-        b'?' => Some(pi + 1),
-        b'\\' if pi + 1 < p.len() => (p[pi + 1] == c).then_some(pi + 2),
-        b'[' => {
-            let mut i = pi + 1;
-            let negate = p.get(i) == Some(&b'^');
-            if negate {
-                i += 1;
-            }
-            let mut matched = false;
-            while i < p.len() && p[i] != b']' {
-                if p[i] == b'\\' && i + 1 < p.len() {
-                    matched |= p[i + 1] == c;
-                    i += 2;
-                } else if i + 2 < p.len() && p[i + 1] == b'-' && p[i + 2] != b']' {
-                    let (lo, hi) = if p[i] <= p[i + 2] {
-                        (p[i], p[i + 2])
-                    } else {
-                        (p[i + 2], p[i])
-                    };
-                    matched |= (lo..=hi).contains(&c);
-                    i += 3;
-                } else {
-                    matched |= p[i] == c;
-                    i += 1;
-                }
-            }
-            (matched != negate).then_some((i + 1).min(p.len()))
-        }
-        other => (other == c).then_some(pi + 1),
-    }
+    p == b"*" || crate::glob::matches(p, s, false)
 }
 
 #[cfg(test)]

@@ -646,7 +646,7 @@ fn list(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         Filter::None => true,
         Filter::Module => false,
         Filter::AclCat(cat) => cat.is_some_and(|c| acl_categories(def) & c != 0),
-        Filter::Pattern(p) => glob_match(p, name.as_bytes(), true),
+        Filter::Pattern(p) => crate::glob::matches(p, name.as_bytes(), true),
     };
     let names: Vec<&str> = ctx
         .srv
@@ -738,6 +738,7 @@ pub fn command_keys(def: &CommandDef, args: &Args<'_>) -> Vec<(usize, u32)> {
         }
     }
     let fallback = match def.key_specs.first() {
+        Some(_) if variable => variable_key_flags(def.name, args),
         Some(s) => s.flags,
         None if def.has(flags::WRITE) => keyflag::RW | keyflag::UPDATE,
         None => keyflag::RO | keyflag::ACCESS,
@@ -746,6 +747,21 @@ pub fn command_keys(def: &CommandDef, args: &Args<'_>) -> Vec<(usize, u32)> {
         .into_iter()
         .map(|p| (p, fallback))
         .collect()
+}
+
+/// The flags of a command whose key flags depend on its arguments (Redis's
+/// `setGetKeys` / `bitfieldGetKeys`): plain SET overwrites, SET ... GET also
+/// reads; BITFIELD with only GET operations is a read.
+fn variable_key_flags(name: &str, args: &Args<'_>) -> u32 {
+    // Options follow the key (and SET's value).
+    let has = |from: usize, word: &[u8]| {
+        (from..args.len()).any(|i| args.get(i).eq_ignore_ascii_case(word))
+    };
+    match name {
+        "set" if !has(3, b"get") => keyflag::OW | keyflag::UPDATE,
+        "bitfield" if !has(2, b"set") && !has(2, b"incrby") => keyflag::RO | keyflag::ACCESS,
+        _ => keyflag::RW | keyflag::ACCESS | keyflag::UPDATE,
+    }
 }
 
 // COMMAND HELP
@@ -789,122 +805,9 @@ pub fn reply_help(out: &mut ReplyBuf, command: &str, lines: &[&str]) {
     out.simple(b"    Prints this help.");
 }
 
-/// Glob-style matching as Redis's `stringmatchlen` (`*`, `?`, `[...]`, `\`).
-pub fn glob_match(pattern: &[u8], s: &[u8], nocase: bool) -> bool {
-    fn eq(a: u8, b: u8, nocase: bool) -> bool {
-        if nocase {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
-    }
-    fn inner(p: &[u8], s: &[u8], nocase: bool, depth: usize) -> bool {
-        if depth > 1000 {
-            return false;
-        }
-        let (mut pi, mut si) = (0usize, 0usize);
-        while pi < p.len() {
-            match p[pi] {
-                b'*' => {
-                    while pi + 1 < p.len() && p[pi + 1] == b'*' {
-                        pi += 1;
-                    }
-                    if pi + 1 == p.len() {
-                        return true;
-                    }
-                    for start in si..=s.len() {
-                        if inner(&p[pi + 1..], &s[start..], nocase, depth + 1) {
-                            return true;
-                        }
-                    }
-                    return false;
-                }
-                b'?' => {
-                    if si >= s.len() {
-                        return false;
-                    }
-                    si += 1;
-                }
-                b'[' => {
-                    let Some(&c) = s.get(si) else { return false };
-                    pi += 1;
-                    let not = p.get(pi) == Some(&b'^');
-                    if not {
-                        pi += 1;
-                    }
-                    let mut matched = false;
-                    while pi < p.len() && p[pi] != b']' {
-                        if p[pi] == b'\\' && pi + 1 < p.len() {
-                            pi += 1;
-                            matched |= eq(p[pi], c, nocase);
-                        } else if pi + 2 < p.len() && p[pi + 1] == b'-' {
-                            let (mut lo, mut hi) = (p[pi], p[pi + 2]);
-                            if lo > hi {
-                                std::mem::swap(&mut lo, &mut hi);
-                            }
-                            let (lo, hi, c) = if nocase {
-                                (
-                                    lo.to_ascii_lowercase(),
-                                    hi.to_ascii_lowercase(),
-                                    c.to_ascii_lowercase(),
-                                )
-                            } else {
-                                (lo, hi, c)
-                            };
-                            matched |= c >= lo && c <= hi;
-                            pi += 2;
-                        } else {
-                            matched |= eq(p[pi], c, nocase);
-                        }
-                        pi += 1;
-                    }
-                    if pi >= p.len() {
-                        // Unterminated class: Redis treats the end as closing it.
-                        pi = p.len() - 1;
-                    }
-                    if matched == not {
-                        return false;
-                    }
-                    si += 1;
-                }
-                b'\\' if pi + 1 < p.len() => {
-                    pi += 1;
-                    if si >= s.len() || !eq(p[pi], s[si], nocase) {
-                        return false;
-                    }
-                    si += 1;
-                }
-                c => {
-                    if si >= s.len() || !eq(c, s[si], nocase) {
-                        return false;
-                    }
-                    si += 1;
-                }
-            }
-            pi += 1;
-        }
-        si == s.len()
-    }
-    inner(pattern, s, nocase, 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn globs() {
-        assert!(glob_match(b"conf*", b"config|get", true));
-        assert!(glob_match(b"CONF*", b"config", true));
-        assert!(!glob_match(b"conf*", b"client", true));
-        assert!(glob_match(b"h?llo", b"hello", false));
-        assert!(glob_match(b"h[ae]llo", b"hallo", false));
-        assert!(!glob_match(b"h[^e]llo", b"hello", false));
-        assert!(glob_match(b"h[a-b]llo", b"hbllo", false));
-        assert!(glob_match(b"a\\*b", b"a*b", false));
-        assert!(glob_match(b"*", b"", false));
-        assert!(!glob_match(b"?", b"", false));
-    }
 
     fn noop(_: &mut Ctx<'_>, _: &Args<'_>) -> CmdResult {
         Ok(())

@@ -376,68 +376,7 @@ fn hincrby(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     Ok(())
 }
 
-// SHIM: the strings helper is adding `crate::types::longdouble::LongDouble`, an
-// exact model of the x87 `long double` INCRBYFLOAT uses. This stand-in has the
-// same API (parse with Redis's string2ld rules, `+`, NaN/infinity tests, the
-// `%.17Lf`-and-trim formatting) computed in f64, so results differ from Redis in
-// the last digits for some inputs. Replace the `use` below with
-// `use crate::types::longdouble::LongDouble;` and delete this module when merged.
-mod longdouble_shim {
-    /// Stand-in for `crate::types::longdouble::LongDouble`.
-    #[derive(Clone, Copy)]
-    pub struct LongDouble(f64);
-
-    impl LongDouble {
-        /// The exact value of an integer.
-        pub fn from_i64(v: i64) -> LongDouble {
-            LongDouble(v as f64)
-        }
-
-        /// Parses with Redis's `string2ld` rules (infinities accepted, NaN refused).
-        pub fn parse(s: &[u8]) -> Option<LongDouble> {
-            if s.is_empty() || s.len() >= 5 * 1024 {
-                return None;
-            }
-            cinnabar_resp::parse_f64_strict(s).map(LongDouble)
-        }
-
-        /// True for NaN.
-        pub fn is_nan(&self) -> bool {
-            self.0.is_nan()
-        }
-
-        /// True for either infinity.
-        pub fn is_infinite(&self) -> bool {
-            self.0.is_infinite()
-        }
-
-        /// `%.17Lf` with trailing zeros (and a trailing dot) removed.
-        #[allow(clippy::wrong_self_convention)]
-        pub fn to_human_string(&self) -> String {
-            let mut s = format!("{:.17}", self.0);
-            if s.contains('.') {
-                while s.ends_with('0') {
-                    s.pop();
-                }
-                if s.ends_with('.') {
-                    s.pop();
-                }
-            }
-            if s == "-0" {
-                s = "0".into();
-            }
-            s
-        }
-    }
-
-    impl std::ops::Add for LongDouble {
-        type Output = LongDouble;
-        fn add(self, o: LongDouble) -> LongDouble {
-            LongDouble(self.0 + o.0)
-        }
-    }
-}
-use longdouble_shim::LongDouble;
+use crate::types::longdouble::LongDouble;
 
 // HINCRBYFLOAT key field increment
 fn hincrbyfloat(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {

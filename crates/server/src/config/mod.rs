@@ -9,7 +9,6 @@
 
 mod cli;
 pub mod directives;
-mod glob;
 mod parse;
 mod rewrite;
 mod value;
@@ -24,9 +23,9 @@ mod tests_set;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+pub use crate::glob::matches as glob_match;
 pub use cli::{parse_command_line, parse_command_line_with, usage_text, version_line};
 pub use directives::{Directive, Kind, NumFormat, DIRECTIVES};
-pub use glob::glob_match;
 pub use parse::split_args;
 pub use value::{notify, ObLimit};
 

@@ -194,7 +194,7 @@ pub fn expand_glob(pattern: &[u8], cwd: &Path) -> Vec<PathBuf> {
                 .filter_map(|e| e.ok())
                 .map(|e| e.file_name().as_bytes().to_vec())
                 .filter(|n| comp.first() == Some(&b'.') || n.first() != Some(&b'.'))
-                .filter(|n| super::glob::glob_match(comp, n, false))
+                .filter(|n| crate::glob::matches(comp, n, false))
                 .collect();
             names.sort();
             next.extend(

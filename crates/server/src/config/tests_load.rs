@@ -739,22 +739,47 @@ fn bare_save_line_keeps_accumulated_points() {
 fn dir_with_real_chdir() {
     // Uses the current directory itself so concurrent tests are unaffected.
     let here = std::env::current_dir().expect("cwd");
-    let o = LoadOptions { cwd: Some(here.clone()), ..LoadOptions::default() };
+    let o = LoadOptions {
+        cwd: Some(here.clone()),
+        ..LoadOptions::default()
+    };
     let cfg = Config::from_text(b"dir .\n", o).expect("load");
     assert_eq!(cfg.dir(), here);
-    let o = LoadOptions { cwd: Some(here.clone()), ..LoadOptions::default() };
-    let e = Config::from_text(b"dir /nonexistent-cinnabar\n", o).err().map(|e| e.stderr);
-    assert_eq!(e, Some(report(1, "dir /nonexistent-cinnabar", "No such file or directory")));
+    let o = LoadOptions {
+        cwd: Some(here.clone()),
+        ..LoadOptions::default()
+    };
+    let e = Config::from_text(b"dir /nonexistent-cinnabar\n", o)
+        .err()
+        .map(|e| e.stderr);
+    assert_eq!(
+        e,
+        Some(report(
+            1,
+            "dir /nonexistent-cinnabar",
+            "No such file or directory"
+        ))
+    );
     assert_eq!(std::env::current_dir().expect("cwd"), here);
 }
 
 #[test]
 #[ignore]
 fn tmp_dump_for_differential() {
-    let a: Vec<String> = std::env::var("CFG_ARGS").unwrap_or_default().split('\u{1}').map(String::from).collect();
+    let a: Vec<String> = std::env::var("CFG_ARGS")
+        .unwrap_or_default()
+        .split('\u{1}')
+        .map(String::from)
+        .collect();
     let mut argv = vec!["cinnabar-server".to_string()];
     argv.extend(a.into_iter().filter(|x| !x.is_empty()));
-    match parse_command_line_with(&argv, LoadOptions { chdir: false, ..LoadOptions::default() }) {
+    match parse_command_line_with(
+        &argv,
+        LoadOptions {
+            chdir: false,
+            ..LoadOptions::default()
+        },
+    ) {
         CliOutcome::Run(c) => {
             let mut v = c.get(&[b"*"]);
             v.sort();
@@ -764,8 +789,16 @@ fn tmp_dump_for_differential() {
             }
             std::fs::write("/tmp/rtest/ours.tsv", s).expect("w");
         }
-        CliOutcome::Exit { stdout, stderr, code } => {
-            std::fs::write("/tmp/rtest/ours.tsv", format!("EXIT {code}\n{stdout}{stderr}")).expect("w");
+        CliOutcome::Exit {
+            stdout,
+            stderr,
+            code,
+        } => {
+            std::fs::write(
+                "/tmp/rtest/ours.tsv",
+                format!("EXIT {code}\n{stdout}{stderr}"),
+            )
+            .expect("w");
         }
     }
 }
