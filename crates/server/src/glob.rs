@@ -384,9 +384,9 @@ mod reference_tests {
                         };
                         if p[1..set_len].contains(&b'\\') {
                             // Escapes inside sets: keep the reference simple.
-                            return super::glob_match(p, s, nocase);
+                            return super::matches(p, s, nocase);
                         }
-                        if !super::glob_match(&p[..set_len], &s[..1], nocase) {
+                        if !super::matches(&p[..set_len], &s[..1], nocase) {
                             return false;
                         }
                         s = &s[1..];
