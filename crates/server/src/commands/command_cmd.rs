@@ -50,7 +50,7 @@ static SUBCOMMANDS: &[CommandDef] = &[
             "Returns documentation about one, several or all commands.",
             "O(N) where N is the number of commands to look up",
         ),
-    CommandDef::new("getkeys", -4, COMMAND_FLAGS, "server", getkeys)
+    CommandDef::new("getkeys", -3, COMMAND_FLAGS, "server", getkeys)
         .acl(acl::CONNECTION)
         .since("2.8.13")
         .args(GETKEYS_ARGS)
@@ -60,7 +60,7 @@ static SUBCOMMANDS: &[CommandDef] = &[
         ),
     CommandDef::new(
         "getkeysandflags",
-        -4,
+        -3,
         COMMAND_FLAGS,
         "server",
         getkeysandflags,

@@ -355,6 +355,12 @@ impl ArgSpec {
         self
     }
 
+    /// Points a non-key argument (a SORT pattern) at key spec `spec`.
+    pub const fn key_spec(mut self, spec: i32) -> Self {
+        self.key_spec_index = spec;
+        self
+    }
+
     /// Sets the display text.
     pub const fn display(mut self, display: &'static str) -> Self {
         self.display = display;

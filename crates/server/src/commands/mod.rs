@@ -11,6 +11,7 @@ pub mod command_cmd;
 pub mod config_cmd;
 pub mod connection;
 pub mod debug;
+pub mod docs;
 pub mod expire;
 pub mod hash;
 pub mod info;
@@ -26,6 +27,7 @@ pub mod slowlog;
 pub mod string;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use cinnabar_resp::Args;
 
@@ -365,6 +367,35 @@ impl CommandDef {
         self
     }
 
+    /// A copy of this command with `subcommands` and, when given, the facts of
+    /// its docs entry.
+    fn documented(
+        &self,
+        meta: Option<&'static docs::CommandMeta>,
+        subcommands: &'static [CommandDef],
+    ) -> CommandDef {
+        let mut def = CommandDef {
+            subcommands,
+            ..*self
+        };
+        if let Some(m) = meta {
+            def.group = m.group;
+            def.since = m.since;
+            if !m.summary.is_empty() {
+                def.summary = m.summary;
+            }
+            def.complexity = m.complexity;
+            def.doc_flags = m.doc_flags;
+            def.deprecated_since = m.deprecated_since;
+            def.replaced_by = m.replaced_by;
+            def.history = m.history;
+            def.tips = m.tips;
+            def.key_specs = m.key_specs;
+            def.args = m.args;
+        }
+        def
+    }
+
     /// True when the flag is set.
     #[inline]
     pub fn has(&self, flag: u32) -> bool {
@@ -418,6 +449,38 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
     ]
 }
 
+/// Every family's commands with the facts of [`docs`] applied: the key specs,
+/// arguments, tips, history, doc flags, group, since-version, summary and
+/// complexity of a command with a docs entry come from that entry. Built once
+/// per process.
+pub fn documented_commands() -> &'static [&'static [CommandDef]] {
+    static TABLE: OnceLock<Vec<&'static [CommandDef]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        all_families()
+            .into_iter()
+            .map(|family| {
+                let defs: Vec<CommandDef> = family
+                    .iter()
+                    .map(|def| {
+                        let subs: Vec<CommandDef> = def
+                            .subcommands
+                            .iter()
+                            .map(|sub| {
+                                let full = format!("{}|{}", def.name, sub.name);
+                                sub.documented(docs::metadata(&full), sub.subcommands)
+                            })
+                            .collect();
+                        let subs: &'static [CommandDef] = Box::leak(subs.into_boxed_slice());
+                        def.documented(docs::metadata(def.name), subs)
+                    })
+                    .collect();
+                let defs: &'static [CommandDef] = Box::leak(defs.into_boxed_slice());
+                defs
+            })
+            .collect()
+    })
+}
+
 /// Lookup structure built once at start-up.
 pub struct CommandTable {
     by_name: HashMap<&'static str, &'static CommandDef>,
@@ -429,14 +492,15 @@ pub struct CommandTable {
 }
 
 impl CommandTable {
-    /// Builds the table from every family.
+    /// Builds the table from every family, each command completed with its
+    /// documented facts ([`documented_commands`]).
     pub fn build() -> CommandTable {
         let mut by_name = HashMap::new();
         let mut list = Vec::new();
         let mut full = Vec::new();
         let mut full_index = HashMap::new();
-        for family in all_families() {
-            for def in family {
+        for family in documented_commands() {
+            for def in *family {
                 by_name.insert(def.name, def);
                 list.push(def);
                 full_index.insert(def as *const CommandDef as usize, full.len());
