@@ -14,7 +14,6 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
-use super::meta::{keyflag, KeySpec};
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::{Ctx, Db};
 use crate::error::{CmdError, CmdResult};
@@ -50,10 +49,6 @@ pub static COMMANDS: &[CommandDef] = &[
         .doc("Combines strings bit by bit with AND, OR, XOR or NOT and stores the result.", "O(N)"),
     CommandDef::new("bitfield", -2, WRITE | DENYOOM, "bitmap", bitfield::bitfield)
         .keys(1, 1, 1)
-        .key_specs(&[KeySpec::single(
-            keyflag::RW | keyflag::ACCESS | keyflag::UPDATE | keyflag::VARIABLE_FLAGS,
-            1,
-        )])
         .acl(acl::WRITE | acl::BITMAP | acl::SLOW)
         .since("3.2.0")
         .doc(

@@ -6,33 +6,13 @@
 
 use cinnabar_resp::{Args, ReplyBuf};
 
-use super::meta::{argflag, docflag, keyflag, keys_from_specs, ArgSpec};
+use super::meta::{argflag, docflag, keyflag, ArgSpec};
 use super::{
-    acl, find_subcommand, flags, flags::*, ArgType, BeginSearch, CommandDef, FindKeys, KeySpec,
-    Keys,
+    acl, find_subcommand, flags::*, ArgType, BeginSearch, CommandDef, FindKeys, KeySpec, Keys,
 };
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::server::Server;
-
-const DOCS_ARGS: &[ArgSpec] = &[ArgSpec::new("command-name", ArgType::String)
-    .optional()
-    .multiple()];
-const INFO_ARGS: &[ArgSpec] = &[ArgSpec::new("command-name", ArgType::String)
-    .optional()
-    .multiple()];
-const GETKEYS_ARGS: &[ArgSpec] = &[
-    ArgSpec::new("command", ArgType::String),
-    ArgSpec::new("arg", ArgType::String).optional().multiple(),
-];
-const LIST_FILTER: &[ArgSpec] = &[
-    ArgSpec::new("module-name", ArgType::String).token("MODULE"),
-    ArgSpec::new("category", ArgType::String).token("ACLCAT"),
-    ArgSpec::new("pattern", ArgType::Pattern).token("PATTERN"),
-];
-const LIST_ARGS: &[ArgSpec] = &[ArgSpec::one_of("filterby", LIST_FILTER)
-    .token("FILTERBY")
-    .optional()];
 
 const COMMAND_FLAGS: u32 = LOADING | STALE;
 
@@ -44,8 +24,6 @@ static SUBCOMMANDS: &[CommandDef] = &[
     CommandDef::new("docs", -2, COMMAND_FLAGS, "server", docs)
         .acl(acl::CONNECTION)
         .since("7.0.0")
-        .tips(&["nondeterministic_output_order"])
-        .args(DOCS_ARGS)
         .doc(
             "Returns documentation about one, several or all commands.",
             "O(N) where N is the number of commands to look up",
@@ -53,7 +31,6 @@ static SUBCOMMANDS: &[CommandDef] = &[
     CommandDef::new("getkeys", -3, COMMAND_FLAGS, "server", getkeys)
         .acl(acl::CONNECTION)
         .since("2.8.13")
-        .args(GETKEYS_ARGS)
         .doc(
             "Extracts the key names from a complete command line.",
             "O(N) where N is the number of arguments to the command",
@@ -67,7 +44,6 @@ static SUBCOMMANDS: &[CommandDef] = &[
     )
     .acl(acl::CONNECTION)
     .since("7.0.0")
-    .args(GETKEYS_ARGS)
     .doc(
         "Extracts the key names and their access flags from a complete command line.",
         "O(N) where N is the number of arguments to the command",
@@ -79,12 +55,6 @@ static SUBCOMMANDS: &[CommandDef] = &[
     CommandDef::new("info", -2, COMMAND_FLAGS, "server", info)
         .acl(acl::CONNECTION)
         .since("2.8.13")
-        .tips(&["nondeterministic_output_order"])
-        .history(&[(
-            "7.0.0",
-            "Allowed to be called with no argument to get info on all commands.",
-        )])
-        .args(INFO_ARGS)
         .doc(
             "Returns details about one, several or all commands.",
             "O(N) where N is the number of commands to look up",
@@ -92,8 +62,6 @@ static SUBCOMMANDS: &[CommandDef] = &[
     CommandDef::new("list", -2, COMMAND_FLAGS, "server", list)
         .acl(acl::CONNECTION)
         .since("7.0.0")
-        .tips(&["nondeterministic_output_order"])
-        .args(LIST_ARGS)
         .doc(
             "Lists command names, optionally filtered.",
             "O(N) where N is the total number of commands",
@@ -106,7 +74,6 @@ pub static COMMANDS: &[CommandDef] =
         .with_subcommands(SUBCOMMANDS)
         .acl(acl::CONNECTION)
         .since("2.8.13")
-        .tips(&["nondeterministic_output_order"])
         .doc(
             "Returns details about every command.",
             "O(N) where N is the total number of commands",
@@ -678,15 +645,7 @@ fn get_keys_reply(ctx: &mut Ctx<'_>, args: &Args<'_>, with_flags: bool) -> CmdRe
     let Some(def) = lookup_for_getkeys(ctx.srv, &target) else {
         return Err(CmdError::err("Invalid command specified"));
     };
-    let has_keys = if def.key_specs.is_empty() {
-        !matches!(def.keys, Keys::None)
-    } else {
-        def.key_specs
-            .iter()
-            .any(|s| s.flags & keyflag::NOT_KEY == 0)
-            || matches!(def.keys, Keys::Custom(_))
-    };
-    if !has_keys {
+    if !super::getkeys::has_keys(def) {
         return Err(CmdError::err("The command has no key arguments"));
     }
     let argc = target.len() as i32;
@@ -695,7 +654,7 @@ fn get_keys_reply(ctx: &mut Ctx<'_>, args: &Args<'_>, with_flags: bool) -> CmdRe
             "Invalid number of arguments specified for command",
         ));
     }
-    let keys = command_keys(def, &target);
+    let keys = super::getkeys::command_keys(def, &target);
     if keys.is_empty() {
         if def.has(NO_MANDATORY_KEYS) {
             ctx.out.array(0);
@@ -723,45 +682,6 @@ fn lookup_for_getkeys(srv: &Server, target: &Args<'_>) -> Option<&'static Comman
         return Some(top);
     }
     find_subcommand(top, target.get(1))
-}
-
-/// The keys of a command line with their key-spec flags: from the key specs when
-/// they describe every key, otherwise from the table's key positions.
-pub fn command_keys(def: &CommandDef, args: &Args<'_>) -> Vec<(usize, u32)> {
-    let variable = def
-        .key_specs
-        .iter()
-        .any(|s| s.flags & keyflag::VARIABLE_FLAGS != 0);
-    if !def.key_specs.is_empty() && !variable && !matches!(def.keys, Keys::Custom(_)) {
-        if let Some(keys) = keys_from_specs(def.key_specs, args) {
-            return keys;
-        }
-    }
-    let fallback = match def.key_specs.first() {
-        Some(_) if variable => variable_key_flags(def.name, args),
-        Some(s) => s.flags,
-        None if def.has(flags::WRITE) => keyflag::RW | keyflag::UPDATE,
-        None => keyflag::RO | keyflag::ACCESS,
-    };
-    def.key_positions(args)
-        .into_iter()
-        .map(|p| (p, fallback))
-        .collect()
-}
-
-/// The flags of a command whose key flags depend on its arguments (Redis's
-/// `setGetKeys` / `bitfieldGetKeys`): plain SET overwrites, SET ... GET also
-/// reads; BITFIELD with only GET operations is a read.
-fn variable_key_flags(name: &str, args: &Args<'_>) -> u32 {
-    // Options follow the key (and SET's value).
-    let has = |from: usize, word: &[u8]| {
-        (from..args.len()).any(|i| args.get(i).eq_ignore_ascii_case(word))
-    };
-    match name {
-        "set" if !has(3, b"get") => keyflag::OW | keyflag::UPDATE,
-        "bitfield" if !has(2, b"set") && !has(2, b"incrby") => keyflag::RO | keyflag::ACCESS,
-        _ => keyflag::RW | keyflag::ACCESS | keyflag::UPDATE,
-    }
 }
 
 // COMMAND HELP

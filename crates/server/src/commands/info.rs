@@ -17,31 +17,17 @@ use std::time::{Duration, Instant};
 use cinnabar_resp::Args;
 use parking_lot::Mutex;
 
-use super::{flags::*, meta::ArgSpec, ArgType, CommandDef};
+use super::{flags::*, CommandDef};
 use crate::client::flag;
 use crate::dispatch::Ctx;
 use crate::error::CmdResult;
 use crate::server::Server;
 use crate::stats::WorkerStats;
 
-const INFO_ARGS: &[ArgSpec] = &[ArgSpec::new("section", ArgType::String)
-    .optional()
-    .multiple()];
-
 /// The INFO command.
 pub static COMMANDS: &[CommandDef] =
     &[CommandDef::new("info", -1, LOADING | STALE, "server", info)
         .acl(super::acl::DANGEROUS)
-        .tips(&[
-            "nondeterministic_output",
-            "request_policy:all_shards",
-            "response_policy:special",
-        ])
-        .history(&[(
-            "7.0.0",
-            "Added support for taking multiple section arguments.",
-        )])
-        .args(INFO_ARGS)
         .doc(
             "Returns information and statistics about the server.",
             "O(1)",

@@ -4,61 +4,35 @@ use cinnabar_resp::Args;
 
 use super::command_cmd::reply_help;
 use super::info::{bytes_to_human, MemSnapshot};
-use super::meta::{keyflag, ArgSpec, KeySpec};
-use super::{flags::*, ArgType, CommandDef};
+use super::{flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
-
-const USAGE_ARGS: &[ArgSpec] = &[
-    ArgSpec::key("key", 0),
-    ArgSpec::new("count", ArgType::Integer)
-        .token("SAMPLES")
-        .optional(),
-];
 
 static SUBCOMMANDS: &[CommandDef] = &[
     CommandDef::new("doctor", 2, 0, "server", doctor)
         .since("4.0.0")
-        .tips(&[
-            "nondeterministic_output",
-            "request_policy:all_shards",
-            "response_policy:special",
-        ])
         .doc("Describes memory problems the server may have.", "O(1)"),
     CommandDef::new("help", 2, LOADING | STALE, "server", help)
         .since("4.0.0")
         .doc("Lists the MEMORY subcommands.", "O(1)"),
     CommandDef::new("malloc-stats", 2, 0, "server", malloc_stats)
         .since("4.0.0")
-        .tips(&[
-            "nondeterministic_output",
-            "request_policy:all_shards",
-            "response_policy:special",
-        ])
         .doc(
             "Returns the memory allocator's own statistics report.",
             "Depends on how much memory is allocated, could be slow",
         ),
     CommandDef::new("purge", 2, 0, "server", purge)
         .since("4.0.0")
-        .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
         .doc(
             "Asks the allocator to release unused memory.",
             "Depends on how much memory is allocated, could be slow",
         ),
     CommandDef::new("stats", 2, 0, "server", stats)
         .since("4.0.0")
-        .tips(&[
-            "nondeterministic_output",
-            "request_policy:all_shards",
-            "response_policy:special",
-        ])
         .doc("Returns details about the server's memory usage.", "O(1)"),
     CommandDef::new("usage", -3, READONLY, "server", usage)
         .keys(2, 2, 1)
-        .key_specs(&[KeySpec::single(keyflag::RO, 2)])
         .since("4.0.0")
-        .args(USAGE_ARGS)
         .doc(
             "Estimates how many bytes a key and its value take.",
             "O(N) where N is the number of samples.",

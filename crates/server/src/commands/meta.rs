@@ -370,17 +370,15 @@ impl ArgSpec {
 
 /// Finds the keys of a command line with key specs, as Redis's
 /// `getKeysUsingKeySpecs`: `(position, flags)` pairs in spec order. Specs marked
-/// `not_key` are skipped. `None` when a spec is unknown, incomplete or points
-/// outside the arguments (the caller then falls back to its key function).
+/// `not_key` are skipped, and so are keyword specs whose keyword is absent.
+/// `None` when a spec is unknown, incomplete (and applies) or points outside
+/// the arguments (the caller then falls back to its key function).
 pub fn keys_from_specs(specs: &[KeySpec], args: &Args<'_>) -> Option<Vec<(usize, u32)>> {
     let argc = args.len() as i64;
     let mut keys: Vec<(usize, u32)> = Vec::new();
     for spec in specs {
         if spec.flags & keyflag::NOT_KEY != 0 {
             continue;
-        }
-        if spec.flags & keyflag::INCOMPLETE != 0 {
-            return None;
         }
         let mut first: i64 = match spec.begin {
             BeginSearch::Index(i) => i64::from(i),
@@ -433,6 +431,11 @@ pub fn keys_from_specs(specs: &[KeySpec], args: &Args<'_>) -> Option<Vec<(usize,
         while i <= last {
             keys.push((i as usize, spec.flags));
             i += step;
+        }
+        // An incomplete spec whose keyword was found makes the whole result
+        // unreliable (one whose keyword is absent was skipped above).
+        if spec.flags & keyflag::INCOMPLETE != 0 {
+            return None;
         }
     }
     Some(keys)

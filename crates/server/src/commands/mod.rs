@@ -13,6 +13,7 @@ pub mod connection;
 pub mod debug;
 pub mod docs;
 pub mod expire;
+pub mod getkeys;
 pub mod hash;
 pub mod info;
 pub mod keys;

@@ -9,31 +9,16 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::Args;
 
-use super::meta::ArgSpec;
 use super::{acl, flags::*, CommandDef};
 use crate::client::{flag, Client};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::server::{Mail, Server};
 
-const SHUTDOWN_NOSAVE: ArgSpec = ArgSpec::pure_token("nosave", "NOSAVE");
-const SHUTDOWN_SAVE: ArgSpec = ArgSpec::pure_token("save", "SAVE");
-const SHUTDOWN_ARGS: &[ArgSpec] = &[
-    ArgSpec::one_of("save-selector", &[SHUTDOWN_NOSAVE, SHUTDOWN_SAVE]).optional(),
-    ArgSpec::pure_token("now", "NOW").optional().since("7.0.0"),
-    ArgSpec::pure_token("force", "FORCE")
-        .optional()
-        .since("7.0.0"),
-    ArgSpec::pure_token("abort", "ABORT")
-        .optional()
-        .since("7.0.0"),
-];
-
 /// The server command table (this file's part of it).
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("time", 1, LOADING | STALE | FAST, "server", time)
         .since("2.6.0")
-        .tips(&["nondeterministic_output"])
         .doc("Returns the server's current time.", "O(1)"),
     CommandDef::new("role", 1, NOSCRIPT | LOADING | STALE | FAST, "server", role)
         .acl(acl::ADMIN | acl::DANGEROUS)
@@ -41,7 +26,6 @@ pub static COMMANDS: &[CommandDef] = &[
         .doc("Returns the replication role of the server.", "O(1)"),
     CommandDef::new("lastsave", 1, LOADING | STALE | FAST, "server", lastsave)
         .acl(acl::ADMIN | acl::DANGEROUS)
-        .tips(&["nondeterministic_output"])
         .doc(
             "Returns the Unix time of the last successful save to disk.",
             "O(1)",
@@ -53,8 +37,6 @@ pub static COMMANDS: &[CommandDef] = &[
         "server",
         shutdown,
     )
-    .history(&[("7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers.")])
-    .args(SHUTDOWN_ARGS)
     .doc(
         "Saves the data if asked to, then stops the server.",
         "O(N) when saving, where N is the total number of keys in all databases; otherwise O(1)",

@@ -3,37 +3,22 @@
 use cinnabar_resp::Args;
 
 use super::command_cmd::reply_help;
-use super::meta::ArgSpec;
-use super::{acl, flags::*, ArgType, CommandDef};
+use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
-
-const GET_ARGS: &[ArgSpec] = &[ArgSpec::new("count", ArgType::Integer).optional()];
 
 static SUBCOMMANDS: &[CommandDef] = &[
     CommandDef::new("get", -2, ADMIN | LOADING | STALE, "server", get)
         .since("2.2.12")
-        .tips(&["request_policy:all_nodes", "nondeterministic_output"])
-        .history(&[(
-            "4.0.0",
-            "Added client IP address, port and name to the reply.",
-        )])
-        .args(GET_ARGS)
         .doc(
             "Returns the newest entries of the slow log.",
             "O(N) where N is the number of entries returned",
         ),
     CommandDef::new("len", 2, ADMIN | LOADING | STALE, "server", len)
         .since("2.2.12")
-        .tips(&[
-            "request_policy:all_nodes",
-            "response_policy:agg_sum",
-            "nondeterministic_output",
-        ])
         .doc("Returns how many entries the slow log holds.", "O(1)"),
     CommandDef::new("reset", 2, ADMIN | LOADING | STALE, "server", reset)
         .since("2.2.12")
-        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
         .doc(
             "Empties the slow log.",
             "O(N) where N is the number of entries in the slowlog",

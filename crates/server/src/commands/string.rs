@@ -19,7 +19,6 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
 
-use super::meta::{keyflag, KeySpec};
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -35,10 +34,6 @@ pub static COMMANDS: &[CommandDef] = &[
         .doc("Returns the string value of a key.", "O(1)"),
     CommandDef::new("set", -3, WRITE | DENYOOM, "string", set)
         .keys(1, 1, 1)
-        .key_specs(&[KeySpec::single(
-            keyflag::RW | keyflag::ACCESS | keyflag::UPDATE | keyflag::VARIABLE_FLAGS,
-            1,
-        )])
         .acl(acl::WRITE | acl::STRING | acl::SLOW)
         .doc(
             "Sets the string value of a key, with optional conditions and expiry.",

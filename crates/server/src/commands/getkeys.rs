@@ -1,0 +1,394 @@
+//! Key extraction for COMMAND GETKEYS / GETKEYSANDFLAGS, as Redis's
+//! `getKeysFromCommandWithSpecs`.
+//!
+//! Keys come from the command's key specs when they describe every key and
+//! their flags do not depend on the arguments. Otherwise (a spec that cannot
+//! be followed, an incomplete one, a numkeys argument that is not a clean
+//! number, variable flags) a command-specific function takes over, like
+//! Redis's `getkeys_proc`: these give the flags Redis gives (none at all for
+//! the numkeys commands and GEORADIUS), so GETKEYSANDFLAGS matches too.
+
+use cinnabar_resp::Args;
+
+use super::meta::{keyflag, keys_from_specs};
+use super::{flags, CommandDef};
+
+/// A command-specific key finder: `(position, key-spec flags)` pairs.
+type KeysFn = fn(&Args<'_>) -> Vec<(usize, u32)>;
+
+/// Whether GETKEYS considers the command to have keys (Redis's
+/// `doesCommandHaveKeys`): a key-finding function or a spec that is not
+/// `not_key`. A command without documented specs falls back to its key positions.
+pub fn has_keys(def: &CommandDef) -> bool {
+    if def.key_specs.is_empty() {
+        return !matches!(def.keys, super::Keys::None) || keys_fn(def.name).is_some();
+    }
+    keys_fn(def.name).is_some()
+        || def
+            .key_specs
+            .iter()
+            .any(|s| s.flags & keyflag::NOT_KEY == 0)
+}
+
+/// The keys of a full command line (`args[0]` is the command name) with their
+/// flags; empty when the arguments name no key (or are malformed).
+pub fn command_keys(def: &CommandDef, args: &Args<'_>) -> Vec<(usize, u32)> {
+    if def.key_specs.is_empty() {
+        // Not documented: the table's key positions with flags from the command's.
+        let flags = if def.has(flags::WRITE) {
+            keyflag::RW | keyflag::UPDATE
+        } else {
+            keyflag::RO | keyflag::ACCESS
+        };
+        return def
+            .key_positions(args)
+            .into_iter()
+            .map(|p| (p, flags))
+            .collect();
+    }
+    let real = def
+        .key_specs
+        .iter()
+        .any(|s| s.flags & keyflag::NOT_KEY == 0);
+    let variable = def
+        .key_specs
+        .iter()
+        .any(|s| s.flags & keyflag::VARIABLE_FLAGS != 0);
+    if real && !variable {
+        if let Some(keys) = keys_from_specs(def.key_specs, args) {
+            return keys;
+        }
+    }
+    match keys_fn(def.name) {
+        Some(f) => f(args),
+        None => Vec::new(),
+    }
+}
+
+/// The command-specific key finder of a command, if Redis has one.
+fn keys_fn(name: &str) -> Option<KeysFn> {
+    let f: KeysFn = match name {
+        "set" => set_keys,
+        "bitfield" => bitfield_keys,
+        "sort" => sort_keys,
+        "sort_ro" => |_| vec![(1, keyflag::RO | keyflag::ACCESS)],
+        "migrate" => migrate_keys,
+        "georadius" | "georadiusbymember" => georadius_keys,
+        "zunionstore" | "zinterstore" | "zdiffstore" => |a| numkeys_keys(a, 1, 2, 3),
+        "zunion" | "zinter" | "zdiff" | "zintercard" | "sintercard" | "lmpop" | "zmpop" => {
+            |a| numkeys_keys(a, 0, 1, 2)
+        }
+        "blmpop" | "bzmpop" => |a| numkeys_keys(a, 0, 2, 3),
+        _ => return None,
+    };
+    Some(f)
+}
+
+/// C's `atoi` (leading blanks, a sign, digits up to the first non-digit;
+/// overflow truncated to 32 bits as glibc's `(int)strtol` does).
+fn atoi(s: &[u8]) -> i32 {
+    let mut i = s
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+        .count();
+    let negative = match s.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let mut n: i64 = 0;
+    let mut overflow = false;
+    for &b in s.iter().skip(i).take_while(|b| b.is_ascii_digit()) {
+        match n
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(i64::from(b - b'0')))
+        {
+            Some(v) => n = v,
+            None => {
+                overflow = true;
+                break;
+            }
+        }
+    }
+    let n = match (overflow, negative) {
+        (true, false) => i64::MAX,
+        (true, true) => i64::MIN,
+        (false, true) => -n,
+        (false, false) => n,
+    };
+    n as i32
+}
+
+/// Redis's `genericGetKeys`: `count` keys from `first` where `args[count_at]`
+/// is read with `atoi`, then the destination key at `store` (0: none), all
+/// without flags; nothing when the count is out of range.
+fn numkeys_keys(args: &Args<'_>, store: usize, count_at: usize, first: usize) -> Vec<(usize, u32)> {
+    let num = i64::from(atoi(args.get(count_at)));
+    let room = args.len() as i64 - first as i64;
+    if num < 1 || num > room {
+        return Vec::new();
+    }
+    let mut keys: Vec<(usize, u32)> = (first..first + num as usize).map(|p| (p, 0)).collect();
+    if store > 0 {
+        keys.push((store, 0));
+    }
+    keys
+}
+
+/// SET: the key is overwritten, or also read with GET (Redis's `setGetKeys`).
+fn set_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+    let get = (3..args.len()).any(|i| args.get(i).eq_ignore_ascii_case(b"get"));
+    let flags = if get {
+        keyflag::RW | keyflag::ACCESS | keyflag::UPDATE
+    } else {
+        keyflag::OW | keyflag::UPDATE
+    };
+    vec![(1, flags)]
+}
+
+/// BITFIELD: read-only when every operation is a complete GET (or OVERFLOW);
+/// anything else, malformed input included, counts as a write.
+fn bitfield_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+    let mut readonly = true;
+    let mut i = 2;
+    while i < args.len() {
+        let remaining = args.len() - i - 1;
+        let arg = args.get(i);
+        if arg.eq_ignore_ascii_case(b"get") && remaining >= 2 {
+            i += 3;
+        } else if arg.eq_ignore_ascii_case(b"overflow") && remaining >= 1 {
+            i += 2;
+        } else {
+            readonly = false;
+            break;
+        }
+    }
+    let flags = if readonly {
+        keyflag::RO | keyflag::ACCESS
+    } else {
+        keyflag::RW | keyflag::ACCESS | keyflag::UPDATE
+    };
+    vec![(1, flags)]
+}
+
+/// SORT: the sorted key, plus the last STORE destination (skipping the
+/// arguments of LIMIT, GET and BY as Redis's `sortGetKeys` does).
+fn sort_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+    let mut keys = vec![(1, keyflag::RO | keyflag::ACCESS)];
+    let mut store = None;
+    let mut i = 2;
+    while i < args.len() {
+        let arg = args.get(i);
+        if arg.eq_ignore_ascii_case(b"limit") {
+            i += 2;
+        } else if arg.eq_ignore_ascii_case(b"get") || arg.eq_ignore_ascii_case(b"by") {
+            i += 1;
+        } else if arg.eq_ignore_ascii_case(b"store") && i + 1 < args.len() {
+            store = Some(i + 1);
+        }
+        i += 1;
+    }
+    if let Some(p) = store {
+        keys.push((p, keyflag::OW | keyflag::UPDATE));
+    }
+    keys
+}
+
+/// MIGRATE: the key argument, or every key after KEYS (when the key argument
+/// is empty), skipping the arguments of AUTH and AUTH2.
+fn migrate_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+    let (mut first, mut num) = (3usize, 1usize);
+    if args.len() > 6 {
+        let mut i = 6;
+        while i < args.len() {
+            let arg = args.get(i);
+            if arg.eq_ignore_ascii_case(b"keys") {
+                if !args.get(3).is_empty() {
+                    return Vec::new();
+                }
+                first = i + 1;
+                num = args.len() - first;
+                break;
+            }
+            if arg.eq_ignore_ascii_case(b"auth") {
+                i += 1;
+            } else if arg.eq_ignore_ascii_case(b"auth2") {
+                i += 2;
+            }
+            i += 1;
+        }
+    }
+    let flags = keyflag::RW | keyflag::ACCESS | keyflag::DELETE;
+    (first..first + num).map(|p| (p, flags)).collect()
+}
+
+/// GEORADIUS / GEORADIUSBYMEMBER: the source key, plus the last STORE or
+/// STOREDIST destination, without flags.
+fn georadius_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+    let mut stored = None;
+    let mut i = 5;
+    while i < args.len() {
+        let arg = args.get(i);
+        if (arg.eq_ignore_ascii_case(b"store") || arg.eq_ignore_ascii_case(b"storedist"))
+            && i + 1 < args.len()
+        {
+            stored = Some(i + 1);
+            i += 1;
+        }
+        i += 1;
+    }
+    let mut keys = vec![(1, 0)];
+    if let Some(p) = stored {
+        keys.push((p, 0));
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ops::Range;
+
+    fn with_args<T>(words: &[&str], f: impl FnOnce(&Args<'_>) -> T) -> T {
+        let mut base = Vec::new();
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        for w in words {
+            let s = base.len();
+            base.extend_from_slice(w.as_bytes());
+            ranges.push(s..base.len());
+        }
+        f(&Args::new(&base, &ranges))
+    }
+
+    #[test]
+    fn atoi_like_c() {
+        assert_eq!(atoi(b"12"), 12);
+        assert_eq!(atoi(b"  -3x"), -3);
+        assert_eq!(atoi(b"+7"), 7);
+        assert_eq!(atoi(b"2abc"), 2);
+        assert_eq!(atoi(b"abc"), 0);
+        assert_eq!(atoi(b""), 0);
+        assert_eq!(atoi(b"99999999999999999999999"), -1);
+    }
+
+    #[test]
+    fn numkeys_functions() {
+        let keys = with_args(&["zunionstore", "d", "2x", "a", "b"], |a| {
+            numkeys_keys(a, 1, 2, 3)
+        });
+        assert_eq!(keys, vec![(3, 0), (4, 0), (1, 0)]);
+        let keys = with_args(&["zunion", "3", "a", "b"], |a| numkeys_keys(a, 0, 1, 2));
+        assert!(keys.is_empty());
+    }
+
+    #[test]
+    fn sort_and_bitfield() {
+        let keys = with_args(&["sort", "k", "by", "store", "store", "d"], sort_keys);
+        assert_eq!(
+            keys,
+            vec![
+                (1, keyflag::RO | keyflag::ACCESS),
+                (5, keyflag::OW | keyflag::UPDATE)
+            ]
+        );
+        let keys = with_args(&["bitfield", "k", "get", "u8", "0"], bitfield_keys);
+        assert_eq!(keys, vec![(1, keyflag::RO | keyflag::ACCESS)]);
+        let keys = with_args(&["bitfield", "k", "get", "u8"], bitfield_keys);
+        assert_eq!(
+            keys,
+            vec![(1, keyflag::RW | keyflag::ACCESS | keyflag::UPDATE)]
+        );
+    }
+
+    /// Expected values are Redis 7.2's COMMAND GETKEYSANDFLAGS replies
+    /// (`@` stands for an empty argument; "" for "Invalid arguments").
+    #[test]
+    fn matches_redis_getkeysandflags() {
+        fn noop(_: &mut crate::dispatch::Ctx<'_>, _: &Args<'_>) -> crate::error::CmdResult {
+            Ok(())
+        }
+        let cases: &[(&str, &str)] = &[
+            (
+                "zunionstore d 2 a b weights 1 2",
+                "d:OW,update a:RO,access b:RO,access",
+            ),
+            ("zunionstore d 2x a b", "a: b: d:"),
+            ("zunionstore d 0 a", ""),
+            ("zunionstore d 3 a b", ""),
+            ("zinter 2x a b", "a: b:"),
+            ("zintercard 2 a b limit 1", "a:RO,access b:RO,access"),
+            ("zdiffstore d 1 a", "d:OW,update a:RO,access"),
+            ("zmpop 1x a min", "a:"),
+            ("bzmpop 0 1 a min", "a:RW,access,delete"),
+            ("bzmpop 0 +1 a min", "a:"),
+            ("sort k store d limit 0 1 get #", "k:RO,access d:OW,update"),
+            ("sort k limit store x store d", "k:RO,access d:OW,update"),
+            ("sort k store", "k:RO,access"),
+            ("sort_ro k by x get y", "k:RO,access"),
+            ("migrate h p k 0 10", "k:RW,access,delete"),
+            (
+                "migrate h p @ 0 10 keys a b",
+                "a:RW,access,delete b:RW,access,delete",
+            ),
+            ("migrate h p k 0 10 keys a b", ""),
+            (
+                "migrate h p @ 0 10 auth2 u pw keys a b",
+                "a:RW,access,delete b:RW,access,delete",
+            ),
+            ("migrate h p @ 0 10 keys", "@:RW,access,delete"),
+            ("georadius k 0 0 1 m store", "k:RO,access"),
+            (
+                "georadius k 0 0 1 m storedist d store e",
+                "k:RO,access e:OW,update d:OW,update",
+            ),
+            ("georadiusbymember k m 1 m storedist", "k:RO,access"),
+            (
+                "geosearchstore d s frommember m byradius 1 m",
+                "d:OW,update s:RO,access",
+            ),
+            (
+                "pfmerge d a b",
+                "d:RW,access,insert a:RO,access b:RO,access",
+            ),
+            ("set k v ex 1 get", "k:RW,access,update"),
+            ("set k v", "k:OW,update"),
+            ("bitfield k overflow wrap get u8 0", "k:RO,access"),
+            ("bitfield k get u8", "k:RW,access,update"),
+        ];
+        for (line, expected) in cases {
+            let words: Vec<&str> = line
+                .split(' ')
+                .map(|w| if w == "@" { "" } else { w })
+                .collect();
+            let meta = crate::commands::docs::metadata(words[0]).expect("documented");
+            let def = CommandDef::new(meta.name, -1, flags::WRITE, meta.group, noop)
+                .key_specs(meta.key_specs);
+            let got = with_args(&words, |a| {
+                command_keys(&def, a)
+                    .into_iter()
+                    .map(|(pos, f)| {
+                        let names: Vec<&str> = keyflag::NAMES
+                            .iter()
+                            .filter(|(bit, _)| f & bit != 0)
+                            .map(|(_, n)| *n)
+                            .collect();
+                        let word = if a.get(pos).is_empty() {
+                            b"@" as &[u8]
+                        } else {
+                            a.get(pos)
+                        };
+                        format!("{}:{}", String::from_utf8_lossy(word), names.join(","))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            assert_eq!(&got, expected, "{line}");
+        }
+    }
+}
