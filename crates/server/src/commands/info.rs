@@ -259,9 +259,9 @@ fn server_section(srv: &Server, r: &mut Report) {
     r.field("config_file", config_file());
     r.field("io_threads_active", 0);
     let port = srv.bound_port.load(Relaxed);
-    if srv.startup.port != 0 {
+    if port != 0 {
         let mut line = String::from("listener0:name=tcp");
-        for b in &srv.startup.bind {
+        for b in &srv.listeners.bind_addresses() {
             let _ = write!(line, ",bind={b}");
         }
         let _ = write!(line, ",port={port}\r\n");
