@@ -102,6 +102,7 @@ use support::{DiffPair, Reply};
 const CASE_FILES: &[&str] = &[
     "bitmaps.txt",
     "connection.txt",
+    "hll.txt",
     "keys.txt",
     "lists.txt",
     "protocol.txt",
@@ -112,6 +113,11 @@ const CASE_FILES: &[&str] = &[
 #[test]
 fn keys() {
     run_case_file("keys.txt");
+}
+
+#[test]
+fn hll() {
+    run_case_file("hll.txt");
 }
 
 #[test]

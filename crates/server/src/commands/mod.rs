@@ -7,6 +7,7 @@
 pub mod bitmap;
 pub mod connection;
 pub mod expire;
+pub mod hll;
 pub mod keys;
 pub mod keys_db;
 pub mod list;
@@ -315,6 +316,7 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         connection::COMMANDS,
         server::COMMANDS,
         list::COMMANDS,
+        hll::COMMANDS,
     ]
 }
 

@@ -4,6 +4,7 @@
 //! `keyspace::entry`); everything else is an [`Object`].
 
 pub mod hash;
+pub mod hll;
 pub mod list;
 pub mod packed;
 pub mod set;
