@@ -103,10 +103,12 @@ const CASE_FILES: &[&str] = &[
     "bitmaps.txt",
     "connection.txt",
     "hll.txt",
+    "hashes.txt",
     "keys.txt",
     "lists.txt",
     "protocol.txt",
     "server.txt",
+    "sets.txt",
     "strings.txt",
 ];
 
@@ -148,6 +150,16 @@ fn server() {
 #[test]
 fn protocol() {
     run_case_file("protocol.txt");
+}
+
+#[test]
+fn hashes() {
+    run_case_file("hashes.txt");
+}
+
+#[test]
+fn sets() {
+    run_case_file("sets.txt");
 }
 
 /// Every `.txt` file in `tests/diff` must be listed in [`CASE_FILES`] and
