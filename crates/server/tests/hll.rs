@@ -507,9 +507,9 @@ fn fuzzed_values_never_crash_and_match_redis() {
     assert!(compared > iterations * 4, "too few comparisons: {compared}");
 }
 
-/// The sparse → dense switch follows `hll-sparse-max-bytes`.
+/// The sparse → dense switch follows `hll-sparse-max-bytes`, whether given at
+/// start-up or changed with CONFIG SET.
 #[test]
-#[ignore = "needs the hll-sparse-max-bytes configuration directive, wired by the config module"]
 fn sparse_limit_follows_the_configuration() {
     let mut pair = DiffPair::start(&["--hll-sparse-max-bytes", "200"]);
     for i in 0..200 {
@@ -518,4 +518,32 @@ fn sparse_limit_follows_the_configuration() {
         pair.assert_same(&["PFDEBUG", "ENCODING", "h"]);
         pair.assert_same(&["GET", "h"]);
     }
+    pair.assert_same(&["CONFIG", "GET", "hll-sparse-max-bytes"]);
+    for (limit, key) in [("0", "z"), ("60", "a"), ("1000", "b"), ("20000", "c")] {
+        pair.assert_same(&["CONFIG", "SET", "hll-sparse-max-bytes", limit]);
+        pair.assert_same(&["CONFIG", "GET", "hll-sparse-max-bytes"]);
+        // Elements added one by one, then in batches, up to the promotion.
+        for i in 0..150 {
+            let element = format!("{key}{i}");
+            pair.assert_same(&["PFADD", key, element.as_str()]);
+            pair.assert_same(&["PFDEBUG", "ENCODING", key]);
+        }
+        pair.assert_same(&["GET", key]);
+        for chunk in 0..20 {
+            let mut args = vec!["PFADD".to_string(), key.to_string()];
+            args.extend((0..500).map(|i| format!("{key}-{chunk}-{i}")));
+            pair.assert_same(&args);
+            pair.assert_same(&["PFDEBUG", "ENCODING", key]);
+            pair.assert_same(&["STRLEN", key]);
+        }
+        pair.assert_same(&["GET", key]);
+        pair.assert_same(&["PFCOUNT", key]);
+        // A merge into a fresh key crosses the limit at the same register.
+        pair.assert_same(&["PFADD", "small", "s1", "s2", "s3"]);
+        pair.assert_same(&["PFMERGE", "small", "b"]);
+        pair.assert_same(&["GET", "small"]);
+        pair.assert_same(&["DEL", "small"]);
+    }
+    pair.assert_same(&["CONFIG", "SET", "hll-sparse-max-bytes", "abc"]);
+    pair.assert_same(&["CONFIG", "SET", "hll-sparse-max-bytes", "-1"]);
 }
