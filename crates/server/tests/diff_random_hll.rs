@@ -31,8 +31,8 @@ use rand::{Rng, SeedableRng};
 use support::resp::{self, format_args, Frame};
 use support::{DiffPair, Reply};
 
-const DEFAULT_SEEDS: u64 = 4;
-const DEFAULT_STEPS: usize = 300;
+const DEFAULT_SEEDS: u64 = 6;
+const DEFAULT_STEPS: usize = 500;
 const HISTORY_SHOWN: usize = 30;
 /// The HyperLogLog keys.
 const KEYS: &[&str] = &["h0", "h1", "h2", "h3"];

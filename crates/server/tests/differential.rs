@@ -102,8 +102,8 @@ use support::{DiffPair, Reply};
 const CASE_FILES: &[&str] = &[
     "bitmaps.txt",
     "connection.txt",
-    "hll.txt",
     "hashes.txt",
+    "hll.txt",
     "keys.txt",
     "lists.txt",
     "protocol.txt",

@@ -12,6 +12,8 @@
 
 mod support;
 
+use std::time::Duration;
+
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use support::resp::{self, Frame};
@@ -546,4 +548,33 @@ fn sparse_limit_follows_the_configuration() {
     }
     pair.assert_same(&["CONFIG", "SET", "hll-sparse-max-bytes", "abc"]);
     pair.assert_same(&["CONFIG", "SET", "hll-sparse-max-bytes", "-1"]);
+}
+
+/// PFCOUNT may rewrite its key (the cached cardinality), so Redis 7.2 flags
+/// it `may_replicate` and CLIENT PAUSE WRITE holds it back like a write,
+/// while plain reads go on.
+#[test]
+fn pfcount_waits_while_writes_are_paused() {
+    let server = support::start_cinnabar(&[]);
+    let mut admin = server.connect();
+    let mut c = server.connect();
+    assert_eq!(c.cmd(&["PFADD", "h", "a", "b"]), b":1\r\n");
+    assert_eq!(
+        admin.cmd(&["CLIENT", "PAUSE", "60000", "WRITE"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(c.cmd(&["GET", "missing"]), b"$-1\r\n");
+    c.set_timeout(Duration::from_millis(300))
+        .expect("set timeout");
+    c.send_command(&["PFCOUNT", "h"]).expect("send PFCOUNT");
+    // Not answered while the pause lasts (waiting longer could only make a
+    // wrong early answer more likely to show, never a right one fail).
+    assert!(
+        matches!(c.read_reply(), Reply::Failed(_)),
+        "PFCOUNT answered during CLIENT PAUSE WRITE"
+    );
+    assert_eq!(admin.cmd(&["CLIENT", "UNPAUSE"]), b"+OK\r\n");
+    c.set_timeout(support::client::DEFAULT_TIMEOUT)
+        .expect("set timeout");
+    assert_eq!(c.read_reply().frame(), Some(&b":2\r\n"[..]));
 }

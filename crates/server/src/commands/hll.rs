@@ -64,7 +64,7 @@ pub static COMMANDS: &[CommandDef] = &[
             "Adds elements to a HyperLogLog, creating the key if needed.",
             "O(1) per element added.",
         ),
-    CommandDef::new("pfcount", -2, READONLY, "hyperloglog", pfcount)
+    CommandDef::new("pfcount", -2, READONLY | MAY_REPLICATE, "hyperloglog", pfcount)
         .keys(1, -1, 1)
         .key_specs(PFCOUNT_SPECS)
         .args(PFCOUNT_ARGS)

@@ -854,6 +854,126 @@ mod tests {
         assert!(count_registers(&max) > 10_000);
     }
 
+    /// A sparse HyperLogLog kept beside a plain register array: after every
+    /// update both hold the same registers, the value stays well-formed, and
+    /// the promotion happens exactly when the string would pass the limit.
+    #[test]
+    fn sparse_updates_agree_with_a_plain_register_array() {
+        let mut rng = XorShift(0x5eed);
+        for max_bytes in [0u64, 30, 300, 3000, 100_000] {
+            let mut hll = new_sparse();
+            let mut model = [0u8; REGISTERS];
+            for step in 0..4000 {
+                // Mostly clustered registers and small values, so that VAL
+                // runs form and merge.
+                let r = rng.next();
+                let index = if r & 1 == 0 {
+                    (r >> 8) as usize % 64
+                } else {
+                    (r >> 8) as usize % REGISTERS
+                };
+                let count = match (r >> 40) % 100 {
+                    0 => 33 + ((r >> 48) % 31) as u8,
+                    1..=59 => 1 + ((r >> 48) % 3) as u8,
+                    _ => 1 + ((r >> 48) % 32) as u8,
+                };
+                let was_sparse = encoding_of(&hll) == Some(Encoding::Sparse);
+                let len_before = hll.len() as u64;
+                let changed = set_register(&mut hll, index, count, max_bytes);
+                assert_eq!(changed, Ok(count > model[index]), "step {step}");
+                model[index] = model[index].max(count);
+                let enc = encoding_of(&hll);
+                if was_sparse && enc == Some(Encoding::Sparse) {
+                    assert!(
+                        hll.len() as u64 <= max_bytes.max(len_before),
+                        "sparse value grew past the limit"
+                    );
+                }
+                if step % 16 == 0 {
+                    let mut regs = [0u8; REGISTERS];
+                    merge_into(&mut regs, &hll).expect("still well-formed");
+                    assert!(regs == model, "registers differ at step {step}");
+                }
+            }
+            let mut regs = [0u8; REGISTERS];
+            merge_into(&mut regs, &hll).expect("still well-formed");
+            assert!(regs == model, "registers differ at the end");
+            let dense = sparse_to_dense(&hll).unwrap_or_else(|_| hll.clone());
+            assert_eq!(count(&hll), count(&dense));
+            assert_eq!(count(&hll), Ok(count_registers(&model)));
+        }
+    }
+
+    /// Damaged, truncated and random values never panic, and a value that
+    /// reads as well-formed stays well-formed after updates.
+    #[test]
+    fn hostile_values_never_panic() {
+        let mut rng = XorShift(0xbad_5eed);
+        let mut valid = new_sparse();
+        for i in 0..600u32 {
+            let _ = add(&mut valid, &i.to_le_bytes(), 3000);
+        }
+        let mut bases = vec![
+            new_sparse(),
+            valid.clone(),
+            sparse_to_dense(&valid).expect("valid value"),
+        ];
+        // Huge runs: many XZERO opcodes of the longest length.
+        let mut long = new_sparse();
+        for _ in 0..50_000 {
+            long.extend_from_slice(&[0x7f, 0xff]);
+        }
+        bases.push(long);
+        // VAL runs past the last register.
+        bases.push(sparse_of(&[0x7f, 0xfe, 0xff, 0xff, 0xff]));
+        for round in 0..3000 {
+            let mut v = bases[round % bases.len()].clone();
+            for _ in 0..1 + rng.next() % 4 {
+                let r = rng.next();
+                match r % 5 {
+                    0 if v.len() > HDR_SIZE => {
+                        let at = HDR_SIZE + (r >> 8) as usize % (v.len() - HDR_SIZE);
+                        v[at] = (r >> 32) as u8;
+                    }
+                    1 => v.truncate((r >> 8) as usize % (v.len() + 1)),
+                    2 => v.push((r >> 8) as u8),
+                    3 if v.len() > HDR_SIZE => {
+                        let at = HDR_SIZE + (r >> 8) as usize % (v.len() - HDR_SIZE);
+                        v.insert(at, [0x40, 0x7f, 0xff, 0x00, 0x3f][(r >> 40) as usize % 5]);
+                    }
+                    _ => {}
+                }
+            }
+            let Some(enc) = encoding_of(&v) else {
+                continue;
+            };
+            let well_formed = count(&v).is_ok();
+            let mut regs = [0u8; REGISTERS];
+            assert_eq!(merge_into(&mut regs, &v).is_ok(), well_formed);
+            if enc == Encoding::Sparse {
+                assert_eq!(sparse_to_dense(&v).is_ok(), well_formed);
+                let _ = decode_sparse(&v);
+            }
+            let _ = cached_cardinality(&v);
+            let mut w = v.clone();
+            for k in 0..8u64 {
+                let r = rng.next() ^ k;
+                let index = (r as usize) % REGISTERS;
+                let value = 1 + ((r >> 20) % 63) as u8;
+                let max_bytes = [0, 100, 3000][(r >> 40) as usize % 3];
+                if set_register(&mut w, index, value, max_bytes).is_err() {
+                    break;
+                }
+            }
+            if well_formed {
+                assert!(count(&w).is_ok(), "an update broke a well-formed value");
+            }
+            let mut d = v.clone();
+            let _ = make_dense(&mut d);
+            let _ = count(&d);
+        }
+    }
+
     #[test]
     fn self_test_passes() {
         assert_eq!(self_test(3000, 12345), Ok(()));
