@@ -103,6 +103,7 @@ const CASE_FILES: &[&str] = &[
     "bitmaps.txt",
     "connection.txt",
     "hashes.txt",
+    "hll.txt",
     "keys.txt",
     "lists.txt",
     "protocol.txt",
@@ -114,6 +115,11 @@ const CASE_FILES: &[&str] = &[
 #[test]
 fn keys() {
     run_case_file("keys.txt");
+}
+
+#[test]
+fn hll() {
+    run_case_file("hll.txt");
 }
 
 #[test]

@@ -13,6 +13,7 @@ pub mod connection;
 pub mod debug;
 pub mod expire;
 pub mod hash;
+pub mod hll;
 pub mod info;
 pub mod keys;
 pub mod keys_db;
@@ -412,6 +413,7 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         memory_cmd::COMMANDS,
         debug::COMMANDS,
         list::COMMANDS,
+        hll::COMMANDS,
         hash::COMMANDS,
         set::COMMANDS,
         setops::COMMANDS,

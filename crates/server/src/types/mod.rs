@@ -5,6 +5,7 @@
 
 pub mod dense;
 pub mod hash;
+pub mod hll;
 pub mod intset;
 pub mod list;
 pub mod longdouble;
