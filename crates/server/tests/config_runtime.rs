@@ -52,3 +52,68 @@ fn config_set_bind_failure_keeps_the_old_listener() {
     let mut third = RawClient::connect(server.addr()).expect("rebound on the same port");
     assert_eq!(third.cmd(&["PING"]), b"+PONG\r\n");
 }
+
+#[test]
+fn output_buffer_hard_limit_closes_the_client() {
+    let server = support::start_cinnabar(&[]);
+    let mut admin = server.connect();
+    assert_eq!(
+        admin.cmd(&[
+            "CONFIG",
+            "SET",
+            "client-output-buffer-limit",
+            "normal 100kb 0 0"
+        ]),
+        b"+OK\r\n"
+    );
+    let big = "x".repeat(1 << 20);
+    assert_eq!(admin.cmd(&["SET", "big", &big]), b"+OK\r\n");
+    let mut reader = server.connect();
+    assert_eq!(reader.cmd(&["SET", "small", "v"]), b"+OK\r\n");
+    // The 1 MB reply is over the hard limit the moment it is produced.
+    assert!(matches!(
+        reader.request(&["GET", "big"]),
+        support::Reply::Closed
+    ));
+    assert_eq!(admin.cmd(&["PING"]), b"+PONG\r\n");
+}
+
+#[test]
+fn output_buffer_soft_limit_closes_after_its_seconds() {
+    let server = support::start_cinnabar(&[]);
+    let mut admin = server.connect();
+    assert_eq!(
+        admin.cmd(&[
+            "CONFIG",
+            "SET",
+            "client-output-buffer-limit",
+            "normal 0 1mb 1"
+        ]),
+        b"+OK\r\n"
+    );
+    // Bigger than what the loopback socket buffers can absorb, so most of the
+    // reply stays in the server's output buffer while nobody reads it.
+    let big = "x".repeat(64 << 20);
+    assert_eq!(admin.cmd(&["SET", "big", &big]), b"+OK\r\n");
+    let mut stalled = server.connect();
+    stalled.send_command(&["GET", "big"]).expect("send GET");
+    // Over the soft limit for more than one whole second: the next reply
+    // added to this client closes it. (Waiting longer never changes that.)
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    stalled.send_command(&["PING"]).expect("send PING");
+    // Reading drains whatever was sent before the close, then sees EOF.
+    let mut total = 0usize;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut stream = stalled.into_stream();
+    loop {
+        match std::io::Read::read(&mut stream, &mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => total += n,
+        }
+    }
+    assert!(
+        total < big.len(),
+        "the whole reply arrived: the client was not closed"
+    );
+    assert_eq!(admin.cmd(&["PING"]), b"+PONG\r\n");
+}

@@ -2,6 +2,7 @@
 
 use std::io::{self, Read, Write};
 use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
 
 use cinnabar_resp::{Parsed, ReplyBuf, RequestParser};
 
@@ -50,6 +51,8 @@ pub struct Conn {
     /// CLIENT PAUSE holds the first command in `inbuf`; the worker retries it
     /// with [`Conn::resume`].
     pub postponed: bool,
+    /// Since when the pending output has been above the soft limit.
+    soft_limit_since: Option<Instant>,
 }
 
 impl Conn {
@@ -68,6 +71,7 @@ impl Conn {
             blocked: false,
             deadline_tracked: false,
             postponed: false,
+            soft_limit_since: None,
         }
     }
 
@@ -153,7 +157,10 @@ impl Conn {
                 }
             }
             if self.output_over_limit(srv) {
-                verbose!("Client id={} scheduled to be closed ASAP for overcoming of output buffer limits.", self.client.id());
+                crate::warning!("Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.", self.client.id(), self.client.shared.addr);
+                // Redis drops the client without sending what is queued.
+                self.out.buf.clear();
+                self.out_pos = 0;
                 return Next::Close;
             }
         }
@@ -209,10 +216,27 @@ impl Conn {
         self.process_input(srv, stats)
     }
 
-    /// Hard output-buffer limit for normal clients (`client-output-buffer-limit normal`).
-    fn output_over_limit(&self, srv: &Server) -> bool {
-        let hard = srv.tun.output_limits[0][0].load(Relaxed);
-        hard > 0 && (self.out.len() - self.out_pos) as u64 > hard
+    /// `client-output-buffer-limit normal`: over the hard limit, or over the
+    /// soft limit for longer than its seconds (counted in whole seconds, as
+    /// Redis counts them; dropping below the soft limit restarts the clock).
+    fn output_over_limit(&mut self, srv: &Server) -> bool {
+        let [hard, soft, secs] = &srv.tun.output_limits[0];
+        let (hard, soft, secs) = (hard.load(Relaxed), soft.load(Relaxed), secs.load(Relaxed));
+        let pending = (self.out.len() - self.out_pos) as u64;
+        if hard > 0 && pending > hard {
+            return true;
+        }
+        if soft == 0 || pending <= soft {
+            self.soft_limit_since = None;
+            return false;
+        }
+        match self.soft_limit_since {
+            None => {
+                self.soft_limit_since = Some(Instant::now());
+                false
+            }
+            Some(since) => since.elapsed().as_secs() > secs,
+        }
     }
 
     /// True when replies are waiting to be written.

@@ -80,6 +80,11 @@ impl RawClient {
         })
     }
 
+    /// The underlying socket, for tests that read raw bytes themselves.
+    pub fn into_stream(self) -> TcpStream {
+        self.stream
+    }
+
     /// Changes the read timeout.
     pub fn set_timeout(&mut self, timeout: Duration) -> io::Result<()> {
         self.stream.set_read_timeout(Some(timeout))
