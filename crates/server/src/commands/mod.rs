@@ -23,6 +23,7 @@ pub mod server;
 pub mod set;
 pub mod setops;
 pub mod slowlog;
+pub mod sort;
 pub mod string;
 
 use std::collections::HashMap;
@@ -415,6 +416,7 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         hash::COMMANDS,
         set::COMMANDS,
         setops::COMMANDS,
+        sort::COMMANDS,
     ]
 }
 
