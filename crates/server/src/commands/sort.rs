@@ -28,7 +28,7 @@
 //! STORE destination, as Redis's `sortGetKeys`.
 
 mod pqsort;
-pub mod strtod;
+mod strtod;
 
 use std::cmp::Ordering;
 use std::sync::atomic::Ordering::Relaxed;
@@ -94,19 +94,24 @@ const ORDER_ARGS: &[ArgSpec] = &[
     ArgSpec::pure_token("desc", "DESC"),
 ];
 
+/// A BY or GET pattern: its keys are described by key spec 1.
+const fn pattern_arg(token: &'static str) -> ArgSpec {
+    let mut a = ArgSpec::new("pattern", ArgType::Pattern)
+        .token(token)
+        .optional();
+    a.key_spec_index = 1;
+    a
+}
+const BY_ARG: ArgSpec = pattern_arg("BY");
+const GET_ARG: ArgSpec = pattern_arg("GET").multiple().multiple_token();
+
 static SORT_ARGS: &[ArgSpec] = &[
     ArgSpec::key("key", 0),
-    ArgSpec::new("pattern", ArgType::Pattern)
-        .token("BY")
-        .optional(),
+    BY_ARG,
     ArgSpec::block("offset_count", LIMIT_ARGS)
         .token("LIMIT")
         .optional(),
-    ArgSpec::new("pattern", ArgType::Pattern)
-        .token("GET")
-        .optional()
-        .multiple()
-        .multiple_token(),
+    GET_ARG,
     ArgSpec::one_of("order", ORDER_ARGS).optional(),
     ArgSpec::pure_token("sorting", "ALPHA").optional(),
     ArgSpec::key("destination", 2).token("STORE").optional(),
@@ -114,17 +119,11 @@ static SORT_ARGS: &[ArgSpec] = &[
 
 static SORT_RO_ARGS: &[ArgSpec] = &[
     ArgSpec::key("key", 0),
-    ArgSpec::new("pattern", ArgType::Pattern)
-        .token("BY")
-        .optional(),
+    BY_ARG,
     ArgSpec::block("offset_count", LIMIT_ARGS)
         .token("LIMIT")
         .optional(),
-    ArgSpec::new("pattern", ArgType::Pattern)
-        .token("GET")
-        .optional()
-        .multiple()
-        .multiple_token(),
+    GET_ARG,
     ArgSpec::one_of("order", ORDER_ARGS).optional(),
     ArgSpec::pure_token("sorting", "ALPHA").optional(),
 ];
@@ -599,14 +598,16 @@ fn fits_one_node(values: &[Vec<u8>], fill: i64) -> bool {
 
 // --- Sorted sets -----------------------------------------------------------
 // The zset type is not implemented on this branch; these hooks are where SORT
-// reads one. To complete at merge:
+// reads one. To complete at merge (with the zset branch's API, roughly):
 // * `zset_prepare`: Redis converts the sorted set to its skiplist encoding for
-//   good (OBJECT ENCODING reports `skiplist` after any SORT of a listpack zset).
-// * `zset_len`: number of members.
-// * `zset_range`: `take` members by rank from `from`, from the highest score
-//   when `desc` (BY nosort keeps zset order and applies LIMIT to the range).
-// * `zset_members`: every member, in the order of the encoding's member table
-//   (any order: they are sorted afterwards).
+//   good, even for SORT_RO (OBJECT ENCODING says `skiplist` after any SORT of a
+//   listpack zset): call the zset's listpack-to-skiplist conversion.
+// * `zset_len`: `z.len()`.
+// * `zset_range`: `take` members by rank from `from`, counted from the highest
+//   score when `desc` (BY nosort keeps zset order and LIMIT picks the range):
+//   `z.range_by_rank(from, from + take - 1, desc)`, members only.
+// * `zset_members`: every member, e.g. `z.iter()`, members only (Redis reads
+//   its member table in hash order; they are sorted afterwards).
 
 fn zset_prepare(z: &mut ZSet) {
     let _ = z;

@@ -3,8 +3,9 @@
 //! With a BY pattern and a LIMIT that does not cover every element, Redis sorts
 //! with a partial quicksort: the Bentley–McIlroy three-way quicksort ("Engineering
 //! a Sort Function", 1993: median of three or ninther pivot, equal keys gathered
-//! at both ends then swapped to the middle, insertion sort below 7 elements or
-//! when a partition pass swapped nothing) that skips the partitions lying wholly
+//! at both ends then swapped to the middle, insertion sort below 7 elements;
+//! without the "nothing swapped: finish by insertion sort" shortcut, which Redis
+//! dropped for its quadratic worst case) that skips the partitions lying wholly
 //! outside the requested range. The elements in the range end up where a full
 //! sort would put them, but elements that compare equal may come out in another
 //! order than a stable sort gives, so SORT must use this very algorithm to answer
@@ -50,7 +51,7 @@ fn overlaps(start: usize, len: usize, lo: i64, hi: i64) -> bool {
 
 /// One partitioning step. Returns the sizes of the "less" part (moved to the
 /// front) and the "greater" part (moved to the back), or `None` when the array was
-/// finished by insertion sort.
+/// small enough to finish by insertion sort.
 fn partition<T>(a: &mut [T], cmp: &mut impl FnMut(&T, &T) -> Ordering) -> Option<(usize, usize)> {
     let n = a.len();
     if n < SMALL {
@@ -74,7 +75,6 @@ fn partition<T>(a: &mut [T], cmp: &mut impl FnMut(&T, &T) -> Ordering) -> Option
     // is less, a[pc+1..=pd] is greater.
     let (mut pa, mut pb) = (1usize, 1usize);
     let (mut pc, mut pd) = (n - 1, n - 1);
-    let mut swapped = false;
     loop {
         while pb <= pc {
             let c = cmp(&a[pb], &a[0]);
@@ -82,7 +82,6 @@ fn partition<T>(a: &mut [T], cmp: &mut impl FnMut(&T, &T) -> Ordering) -> Option
                 break;
             }
             if c == Ordering::Equal {
-                swapped = true;
                 a.swap(pa, pb);
                 pa += 1;
             }
@@ -94,7 +93,6 @@ fn partition<T>(a: &mut [T], cmp: &mut impl FnMut(&T, &T) -> Ordering) -> Option
                 break;
             }
             if c == Ordering::Equal {
-                swapped = true;
                 a.swap(pc, pd);
                 pd -= 1;
             }
@@ -104,13 +102,8 @@ fn partition<T>(a: &mut [T], cmp: &mut impl FnMut(&T, &T) -> Ordering) -> Option
             break;
         }
         a.swap(pb, pc);
-        swapped = true;
         pb += 1;
         pc -= 1;
-    }
-    if !swapped {
-        insertion_sort(a, cmp);
-        return None;
     }
     let r = pa.min(pb - pa);
     swap_blocks(a, 0, pb - r, r);
