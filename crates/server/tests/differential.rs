@@ -109,6 +109,7 @@ const CASE_FILES: &[&str] = &[
     "protocol.txt",
     "server.txt",
     "sets.txt",
+    "sort.txt",
     "strings.txt",
 ];
 
@@ -160,6 +161,11 @@ fn hashes() {
 #[test]
 fn sets() {
     run_case_file("sets.txt");
+}
+
+#[test]
+fn sort() {
+    run_case_file("sort.txt");
 }
 
 /// Every `.txt` file in `tests/diff` must be listed in [`CASE_FILES`] and

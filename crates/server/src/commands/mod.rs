@@ -24,6 +24,7 @@ pub mod server;
 pub mod set;
 pub mod setops;
 pub mod slowlog;
+pub mod sort;
 pub mod string;
 
 use std::collections::HashMap;
@@ -417,6 +418,7 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         hash::COMMANDS,
         set::COMMANDS,
         setops::COMMANDS,
+        sort::COMMANDS,
     ]
 }
 
