@@ -111,7 +111,13 @@ const CASE_FILES: &[&str] = &[
     "sets.txt",
     "sort.txt",
     "strings.txt",
+    "transactions.txt",
 ];
+
+#[test]
+fn transactions() {
+    run_case_file("transactions.txt");
+}
 
 #[test]
 fn keys() {

@@ -20,6 +20,7 @@ pub mod keys_db;
 pub mod list;
 pub mod memory_cmd;
 pub mod meta;
+pub mod multi;
 pub mod server;
 pub mod set;
 pub mod setops;
@@ -414,6 +415,7 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         memory_cmd::COMMANDS,
         debug::COMMANDS,
         list::COMMANDS,
+        multi::COMMANDS,
         hll::COMMANDS,
         hash::COMMANDS,
         set::COMMANDS,
