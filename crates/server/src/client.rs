@@ -19,9 +19,9 @@ pub enum ReplyMode {
     On,
     /// Replies are discarded.
     Off,
-    /// The next command's reply is discarded.
+    /// CLIENT REPLY SKIP ran: the next command's reply is discarded.
     SkipNext,
-    /// This command's reply is discarded (SKIP was the previous command).
+    /// The running command's reply is discarded (it follows CLIENT REPLY SKIP).
     Skip,
 }
 
@@ -41,7 +41,7 @@ pub mod flag {
     pub const BLOCKED: u32 = 1 << 5;
     /// Pub/sub mode.
     pub const PUBSUB: u32 = 1 << 6;
-    /// Paused by CLIENT PAUSE.
+    /// A command is held by CLIENT PAUSE (shown as `b`, like Redis's postponed clients).
     pub const PAUSED: u32 = 1 << 7;
     /// Will be closed after the pending reply is written.
     pub const CLOSE_AFTER_REPLY: u32 = 1 << 8;
@@ -92,6 +92,12 @@ pub struct ClientShared {
     pub net_out: AtomicU64,
     /// Commands processed.
     pub commands: AtomicU64,
+    /// Pub/sub channel subscriptions (CLIENT LIST `sub`).
+    pub sub: AtomicUsize,
+    /// Pub/sub pattern subscriptions (CLIENT LIST `psub`).
+    pub psub: AtomicUsize,
+    /// Shard channel subscriptions (CLIENT LIST `ssub`).
+    pub ssub: AtomicUsize,
     /// CLIENT SETNAME value.
     pub name: Mutex<Vec<u8>>,
     /// CLIENT SETINFO lib-name.
@@ -137,6 +143,9 @@ impl ClientShared {
             net_in: AtomicU64::new(0),
             net_out: AtomicU64::new(0),
             commands: AtomicU64::new(0),
+            sub: AtomicUsize::new(0),
+            psub: AtomicUsize::new(0),
+            ssub: AtomicUsize::new(0),
             name: Mutex::new(Vec::new()),
             lib_name: Mutex::new(Vec::new()),
             lib_ver: Mutex::new(Vec::new()),
@@ -206,8 +215,9 @@ impl Client {
 pub struct ClientRegistry {
     clients: Mutex<BTreeMap<u64, Arc<ClientShared>>>,
     next_id: AtomicU64,
-    /// Number of connected clients, counted from accept (so maxclients can be
-    /// enforced before a worker adopts the connection) to close.
+    /// Number of connected clients: counted up when the acceptor admits a
+    /// connection and down when its worker closes it (not by [`add`](Self::add) /
+    /// [`remove`](Self::remove), which would count each client twice).
     pub connected: AtomicUsize,
 }
 

@@ -212,6 +212,9 @@ pub enum After {
     Close,
     /// The client is blocked: stop reading its commands until it is served.
     Block,
+    /// CLIENT PAUSE holds this command: it did not run and wrote nothing. The
+    /// connection keeps it unconsumed in its input and retries later.
+    Postponed,
 }
 
 /// Runs one command from a client and appends its reply to `out`.
@@ -223,20 +226,16 @@ pub fn execute(
     args: &Args<'_>,
 ) -> After {
     let reply_start = out.len();
-    let suppress = match client.reply_mode {
-        ReplyMode::On => false,
-        ReplyMode::Off => true,
-        ReplyMode::SkipNext => {
-            client.reply_mode = ReplyMode::Skip;
-            false
-        }
-        ReplyMode::Skip => true,
-    };
+    // CLIENT REPLY SKIP drops the reply of the command after it (see finish_reply).
+    let skipped = client.reply_mode == ReplyMode::SkipNext;
+    if skipped {
+        client.reply_mode = ReplyMode::Skip;
+    }
     let def = match resolve(srv, args, out) {
         Ok(def) => def,
         Err(()) => {
             count_rejection(srv, stats, out, None);
-            finish_reply(client, out, reply_start, suppress);
+            finish_reply(client, out, reply_start);
             return After::Continue;
         }
     };
@@ -244,19 +243,39 @@ pub fn execute(
     if !def.has(flags::NO_AUTH) && !client.authenticated && srv.auth_required() {
         out.error("NOAUTH Authentication required.");
         count_rejection(srv, stats, out, Some(id));
-        finish_reply(client, out, reply_start, suppress);
+        finish_reply(client, out, reply_start);
+        return After::Continue;
+    }
+
+    if def.has(flags::PROTECTED) && !protected_allowed(srv, client) {
+        out.error(
+            "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+        );
+        count_rejection(srv, stats, out, Some(id));
+        finish_reply(client, out, reply_start);
         return After::Continue;
     }
 
     let started = Instant::now();
     let now_ms = crate::clock::unix_ms();
+    // CLIENT PAUSE: a command the pause covers waits (as Redis postpones the
+    // client) instead of failing; the connection retries it from the worker cron
+    // or when CLIENT UNPAUSE wakes the workers.
+    if pause_holds(srv, def, now_ms) {
+        if skipped {
+            client.reply_mode = ReplyMode::SkipNext;
+        }
+        return After::Postponed;
+    }
     let locked = lock_for(srv, def, args);
+    // CLIENT NO-TOUCH leaves access times alone, except for TOUCH itself (as Redis).
+    let touch = !client.no_touch || def.name == "touch";
     let db = Db {
         locked,
         index: client.db,
         now_ms,
         stats,
-        touch: !client.no_touch,
+        touch,
         ready: Vec::new(),
     };
     let mut ctx = Ctx {
@@ -313,7 +332,7 @@ pub fn execute(
     if srv.monitors.load(Relaxed) > 0 && !def.has(flags::SKIP_MONITOR) && !def.has(flags::ADMIN) {
         crate::commands::server::feed_monitors(srv, client, args, now_ms);
     }
-    finish_reply(client, out, reply_start, suppress);
+    finish_reply(client, out, reply_start);
     if blocked {
         After::Block
     } else if client.close_after_reply {
@@ -376,8 +395,10 @@ fn unknown_command_text(args: &Args<'_>) -> String {
     )
 }
 
+/// At most `max` bytes of `b`, stopping at a NUL byte as Redis's C formatting does.
 fn truncate_lossy(b: &[u8], max: usize) -> String {
-    String::from_utf8_lossy(&b[..b.len().min(max)]).into_owned()
+    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(max);
+    String::from_utf8_lossy(&b[..end]).into_owned()
 }
 
 fn count_rejection(srv: &Server, stats: &WorkerStats, out: &mut ReplyBuf, id: Option<usize>) {
@@ -408,13 +429,39 @@ fn lock_for<'s>(srv: &'s Server, def: &CommandDef, args: &Args<'_>) -> Locked<'s
     }
 }
 
-fn finish_reply(client: &mut Client, out: &mut ReplyBuf, start: usize, suppress: bool) {
-    if suppress {
+/// Applies CLIENT REPLY to the reply just written. The mode is read *after* the
+/// command, as Redis decides per reply: CLIENT REPLY ON (and RESET) under OFF get
+/// their reply through, and a skipped command's reply is dropped unless it is
+/// CLIENT REPLY ON (which ends the skip). A skip is consumed by the command it
+/// applied to; one set by this very command (SkipNext) stays for the next.
+fn finish_reply(client: &mut Client, out: &mut ReplyBuf, start: usize) {
+    if matches!(client.reply_mode, ReplyMode::Off | ReplyMode::Skip) {
         out.buf.truncate(start);
     }
     if client.reply_mode == ReplyMode::Skip {
         client.reply_mode = ReplyMode::On;
     }
+}
+
+/// `enable-debug-command` allows this client to run a protected command (DEBUG).
+fn protected_allowed(srv: &Server, client: &Client) -> bool {
+    match srv.tun.debug_command.load(Relaxed) {
+        1 => true,
+        2 => {
+            let a = &client.shared.addr;
+            a.starts_with("127.0.0.1:")
+                || a.starts_with("::1:")
+                || client.shared.has_flag(crate::client::flag::UNIX_SOCKET)
+        }
+        _ => false,
+    }
+}
+
+/// True when an active CLIENT PAUSE covers `def`: every command in ALL mode; in
+/// WRITE mode the writes and the commands that may replicate (PUBLISH, EVAL, ...).
+fn pause_holds(srv: &Server, def: &CommandDef, now_ms: i64) -> bool {
+    srv.pause_until_ms.load(Relaxed) > now_ms
+        && (!srv.pause_writes_only.load(Relaxed) || def.has(flags::WRITE | flags::MAY_REPLICATE))
 }
 
 /// Records a slow command, truncating arguments as Redis does.

@@ -6,10 +6,11 @@
 //! scan) and `types` (value types and their encodings).
 
 pub mod blocking;
-pub mod bootargs;
 pub mod client;
 pub mod clock;
 pub mod commands;
+pub mod config;
+pub mod config_apply;
 pub mod dispatch;
 pub mod error;
 pub mod glob;

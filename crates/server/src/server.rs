@@ -37,6 +37,8 @@ pub enum Mail {
     },
     /// Check clients for pending kill requests.
     CheckKills,
+    /// CLIENT UNPAUSE ran: retry the commands CLIENT PAUSE held.
+    Unpaused,
     /// Stop the event loop.
     Shutdown,
 }
@@ -90,6 +92,8 @@ pub struct SlowLog {
 pub struct Server {
     /// The data.
     pub keyspace: Keyspace,
+    /// The configuration table (CONFIG GET/SET/REWRITE); hot values are mirrored in `tun`.
+    pub config: Mutex<crate::config::Config>,
     /// The command table.
     pub commands: CommandTable,
     /// Hot runtime settings.
@@ -116,6 +120,8 @@ pub struct Server {
     pub monitors: AtomicUsize,
     /// Number of blocked clients.
     pub blocked_clients: AtomicUsize,
+    /// The clients in MONITOR mode, and where their connections live.
+    pub monitor_list: Mutex<Vec<crate::commands::server::MonitorTarget>>,
     /// Set when the server should exit.
     pub shutdown: AtomicBool,
     /// `requirepass` (None: no password).
@@ -134,10 +140,16 @@ pub struct Server {
 
 impl Server {
     /// A server with an empty keyspace.
-    pub fn new(startup: StartupSettings, tun: Tunables, shards: usize) -> Server {
+    pub fn new(
+        startup: StartupSettings,
+        tun: Tunables,
+        shards: usize,
+        config: crate::config::Config,
+    ) -> Server {
         let now = crate::clock::unix_ms();
         Server {
             keyspace: Keyspace::new(startup.databases, shards),
+            config: Mutex::new(config),
             commands: CommandTable::build(),
             tun,
             startup,
@@ -151,6 +163,7 @@ impl Server {
             slowlog: SlowLog::default(),
             monitors: AtomicUsize::new(0),
             blocked_clients: AtomicUsize::new(0),
+            monitor_list: Mutex::new(Vec::new()),
             shutdown: AtomicBool::new(false),
             requirepass: RwLock::new(None),
             lastsave: AtomicI64::new(now / 1000),

@@ -99,6 +99,8 @@ pub struct Tunables {
     pub lfu_decay_time: AtomicU64,
     /// Encoding thresholds of the collection types.
     pub enc: EncodingLimits,
+    /// `enable-debug-command`: 0 no, 1 yes, 2 local.
+    pub debug_command: AtomicU64,
 }
 
 /// The `*-max-listpack-*`, `set-max-intset-entries`, `list-*` and HyperLogLog
@@ -169,6 +171,7 @@ impl Default for Tunables {
             lfu_log_factor: AtomicU64::new(10),
             lfu_decay_time: AtomicU64::new(1),
             enc: EncodingLimits::default(),
+            debug_command: AtomicU64::new(0),
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct Boot {
     pub tunables: Tunables,
     /// `requirepass`, if set.
     pub requirepass: Option<Vec<u8>>,
+    /// The configuration everything above was taken from.
+    pub config: crate::config::Config,
 }
 
 /// Runs the server until shutdown; returns the process exit status.
@@ -26,6 +28,7 @@ pub fn run(boot: Boot) -> i32 {
         startup,
         tunables,
         requirepass,
+        config,
     } = boot;
     if startup.daemonize {
         daemonize();
@@ -53,7 +56,7 @@ pub fn run(boot: Boot) -> i32 {
         .clamp(64, 4096);
     // The server lives as long as the process; leaking it gives every thread a
     // `&'static Server` and lets lock sets move between command contexts.
-    let srv: &'static Server = Box::leak(Box::new(Server::new(startup, tunables, shards)));
+    let srv: &'static Server = Box::leak(Box::new(Server::new(startup, tunables, shards, config)));
     *srv.requirepass.write() = requirepass;
 
     let listeners = match crate::net::bind(srv) {

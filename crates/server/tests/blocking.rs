@@ -76,7 +76,7 @@ fn timeout_replies_null_after_the_deadline() {
     );
     assert_eq!(
         c.cmd(&["BLMOVE", "nothing", "d", "LEFT", "LEFT", "0.05"]),
-        b"$-1\r\n"
+        b"*-1\r\n"
     );
     assert_eq!(c.cmd(&["HELLO", "3"]).first(), Some(&b'%'));
     assert_eq!(c.cmd(&["BRPOP", "nothing", "0.05"]), b"_\r\n");
@@ -200,4 +200,30 @@ fn many_waiters_and_pushers_lose_nothing() {
     );
     let mut c = server.connect();
     assert_eq!(c.cmd(&["LLEN", "work"]), b":0\r\n");
+}
+
+#[test]
+fn client_unblock_with_timeout_or_error() {
+    let server = start();
+    let mut waiter = server.connect();
+    let id = String::from_utf8_lossy(&waiter.cmd(&["CLIENT", "ID"]))
+        .trim_start_matches(':')
+        .trim()
+        .to_string();
+    let mut admin = server.connect();
+    waiter.send_command(&["BLPOP", "k", "0"]).expect("send");
+    wait_blocked(&server, 1);
+    assert_eq!(admin.cmd(&["CLIENT", "UNBLOCK", &id]), b":1\r\n");
+    assert_eq!(waiter.read_reply().frame(), Some(&b"*-1\r\n"[..]));
+    waiter
+        .send_command(&["BLMOVE", "k", "d", "LEFT", "LEFT", "0"])
+        .expect("send");
+    wait_blocked(&server, 1);
+    assert_eq!(admin.cmd(&["CLIENT", "UNBLOCK", &id, "ERROR"]), b":1\r\n");
+    assert_eq!(
+        waiter.read_reply().frame(),
+        Some(&b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"[..])
+    );
+    assert_eq!(admin.cmd(&["CLIENT", "UNBLOCK", &id]), b":0\r\n");
+    assert_eq!(waiter.cmd(&["PING"]), b"+PONG\r\n");
 }

@@ -102,10 +102,12 @@ use support::{DiffPair, Reply};
 const CASE_FILES: &[&str] = &[
     "bitmaps.txt",
     "connection.txt",
+    "hashes.txt",
     "keys.txt",
     "lists.txt",
     "protocol.txt",
     "server.txt",
+    "sets.txt",
     "strings.txt",
 ];
 
@@ -142,6 +144,16 @@ fn server() {
 #[test]
 fn protocol() {
     run_case_file("protocol.txt");
+}
+
+#[test]
+fn hashes() {
+    run_case_file("hashes.txt");
+}
+
+#[test]
+fn sets() {
+    run_case_file("sets.txt");
 }
 
 /// Every `.txt` file in `tests/diff` must be listed in [`CASE_FILES`] and

@@ -639,7 +639,8 @@ struct MpopArgs {
 fn parse_mpop(args: &Args<'_>, first: usize) -> Result<MpopArgs, CmdError> {
     let numkeys = parse_i64_strict(args.get(first))
         .filter(|&n| n > 0)
-        .ok_or_else(|| CmdError::err("numkeys should be greater than 0"))? as usize;
+        .ok_or_else(|| CmdError::err("numkeys should be greater than 0"))?
+        as usize;
     let where_at = first.checked_add(1 + numkeys).ok_or(CmdError::Syntax)?;
     if where_at >= args.len() {
         return Err(CmdError::Syntax);

@@ -5,12 +5,24 @@
 //! table, so a command's name and facts are written in exactly one place.
 
 pub mod bitmap;
+pub mod client;
+pub mod collection;
+pub mod command_cmd;
+pub mod config_cmd;
 pub mod connection;
+pub mod debug;
 pub mod expire;
+pub mod hash;
+pub mod info;
 pub mod keys;
 pub mod keys_db;
 pub mod list;
+pub mod memory_cmd;
+pub mod meta;
 pub mod server;
+pub mod set;
+pub mod setops;
+pub mod slowlog;
 pub mod string;
 
 use std::collections::HashMap;
@@ -19,6 +31,7 @@ use cinnabar_resp::Args;
 
 use crate::dispatch::Ctx;
 use crate::error::CmdResult;
+pub use meta::{ArgSpec, ArgType, BeginSearch, FindKeys, KeySpec};
 
 /// Command flags (as reported by COMMAND INFO).
 pub mod flags {
@@ -56,6 +69,10 @@ pub mod flags {
     pub const ALLOW_BUSY: u32 = 1 << 15;
     /// Not mapped to a single slot in cluster mode.
     pub const NO_MANDATORY_KEYS: u32 = 1 << 16;
+    /// Refused while the dataset is loaded asynchronously.
+    pub const NO_ASYNC_LOADING: u32 = 1 << 17;
+    /// Protected (DEBUG, MODULE): needs `enable-*-command`; not shown by COMMAND INFO.
+    pub const PROTECTED: u32 = 1 << 18;
     /// Accesses keys across the whole keyspace: locks every shard.
     pub const LOCK_ALL: u32 = 1 << 24;
 
@@ -197,6 +214,20 @@ pub struct CommandDef {
     pub summary: &'static str,
     /// Time complexity.
     pub complexity: &'static str,
+    /// Key specifications (COMMAND INFO, GETKEYS); empty when not described yet.
+    pub key_specs: &'static [KeySpec],
+    /// Documented arguments (COMMAND DOCS).
+    pub args: &'static [ArgSpec],
+    /// Command tips (`nondeterministic_output`, `request_policy:...`).
+    pub tips: &'static [&'static str],
+    /// [`meta::docflag`] bits.
+    pub doc_flags: u8,
+    /// History entries: (version, change).
+    pub history: &'static [(&'static str, &'static str)],
+    /// Version that deprecated the command ("" if not deprecated).
+    pub deprecated_since: &'static str,
+    /// What replaces a deprecated command ("" for none).
+    pub replaced_by: &'static str,
 }
 
 impl CommandDef {
@@ -220,6 +251,13 @@ impl CommandDef {
             since: "1.0.0",
             summary: "",
             complexity: "",
+            key_specs: &[],
+            args: &[],
+            tips: &[],
+            doc_flags: 0,
+            history: &[],
+            deprecated_since: "",
+            replaced_by: "",
         }
     }
 
@@ -241,6 +279,13 @@ impl CommandDef {
             since: "1.0.0",
             summary: "",
             complexity: "",
+            key_specs: &[],
+            args: &[],
+            tips: &[],
+            doc_flags: 0,
+            history: &[],
+            deprecated_since: "",
+            replaced_by: "",
         }
     }
 
@@ -272,6 +317,51 @@ impl CommandDef {
     pub const fn doc(mut self, summary: &'static str, complexity: &'static str) -> Self {
         self.summary = summary;
         self.complexity = complexity;
+        self
+    }
+
+    /// Sets the key specifications.
+    pub const fn key_specs(mut self, specs: &'static [KeySpec]) -> Self {
+        self.key_specs = specs;
+        self
+    }
+
+    /// Sets the documented arguments.
+    pub const fn args(mut self, args: &'static [ArgSpec]) -> Self {
+        self.args = args;
+        self
+    }
+
+    /// Sets the command tips.
+    pub const fn tips(mut self, tips: &'static [&'static str]) -> Self {
+        self.tips = tips;
+        self
+    }
+
+    /// Sets the history entries.
+    pub const fn history(mut self, history: &'static [(&'static str, &'static str)]) -> Self {
+        self.history = history;
+        self
+    }
+
+    /// Marks the command deprecated since `since`, replaced by `replaced_by`.
+    pub const fn deprecated(mut self, since: &'static str, replaced_by: &'static str) -> Self {
+        self.doc_flags |= meta::docflag::DEPRECATED;
+        self.deprecated_since = since;
+        self.replaced_by = replaced_by;
+        self
+    }
+
+    /// Marks the command a system command (doc flag `syscmd`).
+    pub const fn syscmd(mut self) -> Self {
+        self.doc_flags |= meta::docflag::SYSCMD;
+        self
+    }
+
+    /// Gives a command with its own handler subcommands too (COMMAND, with and
+    /// without a subcommand).
+    pub const fn with_subcommands(mut self, subcommands: &'static [CommandDef]) -> Self {
+        self.subcommands = subcommands;
         self
     }
 
@@ -313,8 +403,18 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         keys_db::COMMANDS,
         bitmap::COMMANDS,
         connection::COMMANDS,
+        client::COMMANDS,
         server::COMMANDS,
+        info::COMMANDS,
+        command_cmd::COMMANDS,
+        config_cmd::COMMANDS,
+        slowlog::COMMANDS,
+        memory_cmd::COMMANDS,
+        debug::COMMANDS,
         list::COMMANDS,
+        hash::COMMANDS,
+        set::COMMANDS,
+        setops::COMMANDS,
     ]
 }
 

@@ -1,14 +1,30 @@
-//! String commands: GET, SET and friends, counters, ranges, LCS.
+//! String commands: GET, SET and its variants, GETEX/GETDEL/GETSET, MGET/MSET/MSETNX,
+//! APPEND, STRLEN, the integer and float counters, ranges (`string/range.rs`) and
+//! LCS (`string/lcs.rs`).
 //!
 //! Strings have three encodings as in Redis: `int` (a canonical 64-bit integer),
-//! `embstr` (at most 44 bytes, stored inline in the keyspace entry) and `raw`.
+//! `embstr` (at most 44 bytes, stored inline in the keyspace entry) and `raw`. Which
+//! one a command leaves behind follows Redis exactly: values written from an
+//! argument go through `tryObjectEncoding` ([`NewValue::string`]), counters store
+//! `int`, INCRBYFLOAT stores its printed result as `embstr`/`raw`, and commands that
+//! modify a string in place (APPEND, SETRANGE) leave it `raw`.
 
-use cinnabar_resp::{parse_i64_strict, Args};
+mod lcs;
+mod range;
+#[cfg(test)]
+mod tests;
+
+use std::borrow::Cow;
+use std::sync::atomic::Ordering::Relaxed;
+
+use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
 
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
-use crate::keyspace::{NewValue, ValueRef};
+use crate::keyspace::{Entry, NewValue, ValueRef};
+use crate::types::longdouble::LongDouble;
+use crate::types::Object;
 
 /// The string command table.
 pub static COMMANDS: &[CommandDef] = &[
@@ -22,6 +38,108 @@ pub static COMMANDS: &[CommandDef] = &[
         .doc(
             "Sets the string value of a key, with optional conditions and expiry.",
             "O(1)",
+        ),
+    CommandDef::new("setnx", 3, WRITE | DENYOOM | FAST, "string", setnx)
+        .keys(1, 1, 1)
+        .acl(acl::WRITE | acl::STRING | acl::FAST)
+        .doc(
+            "Sets a key's string value only when the key is absent.",
+            "O(1)",
+        ),
+    CommandDef::new("setex", 4, WRITE | DENYOOM, "string", setex)
+        .keys(1, 1, 1)
+        .acl(acl::WRITE | acl::STRING | acl::SLOW)
+        .since("2.0.0")
+        .doc(
+            "Sets a key's string value with a time to live in seconds.",
+            "O(1)",
+        ),
+    CommandDef::new("psetex", 4, WRITE | DENYOOM, "string", psetex)
+        .keys(1, 1, 1)
+        .acl(acl::WRITE | acl::STRING | acl::SLOW)
+        .since("2.6.0")
+        .doc(
+            "Sets a key's string value with a time to live in milliseconds.",
+            "O(1)",
+        ),
+    CommandDef::new("getset", 3, WRITE | DENYOOM | FAST, "string", getset)
+        .keys(1, 1, 1)
+        .acl(acl::WRITE | acl::STRING | acl::FAST)
+        .doc(
+            "Replaces a key's string value and returns the previous one.",
+            "O(1)",
+        ),
+    CommandDef::new("getex", -2, WRITE | FAST, "string", getex)
+        .keys(1, 1, 1)
+        .acl(acl::WRITE | acl::STRING | acl::FAST)
+        .since("6.2.0")
+        .doc(
+            "Returns a key's string value, optionally changing or removing its expiry.",
+            "O(1)",
+        ),
+    CommandDef::new("getdel", 2, WRITE | FAST, "string", getdel)
+        .keys(1, 1, 1)
+        .acl(acl::WRITE | acl::STRING | acl::FAST)
+        .since("6.2.0")
+        .doc("Returns a key's string value and deletes the key.", "O(1)"),
+    CommandDef::new("mget", -2, READONLY | FAST, "string", mget)
+        .keys(1, -1, 1)
+        .acl(acl::READ | acl::STRING | acl::FAST)
+        .doc(
+            "Returns the string values of several keys.",
+            "O(N) where N is the number of keys to retrieve.",
+        ),
+    CommandDef::new("mset", -3, WRITE | DENYOOM, "string", mset)
+        .keys(1, -1, 2)
+        .acl(acl::WRITE | acl::STRING | acl::SLOW)
+        .since("1.0.1")
+        .doc(
+            "Sets several keys to string values at once.",
+            "O(N) where N is the number of keys to set.",
+        ),
+    CommandDef::new("msetnx", -3, WRITE | DENYOOM, "string", msetnx)
+        .keys(1, -1, 2)
+        .acl(acl::WRITE | acl::STRING | acl::SLOW)
+        .since("1.0.1")
+        .doc(
+            "Sets several keys to string values only when none of them exists.",
+            "O(N) where N is the number of keys to set.",
+        ),
+    CommandDef::new("append", 3, WRITE | DENYOOM | FAST, "string", append)
+        .keys(1, 1, 1)
+        .acl(acl::WRITE | acl::STRING | acl::FAST)
+        .since("2.0.0")
+        .doc(
+            "Appends a string to a key's value, creating the key when absent.",
+            "O(1), amortized: the string's spare capacity grows geometrically.",
+        ),
+    CommandDef::new("strlen", 2, READONLY | FAST, "string", strlen)
+        .keys(1, 1, 1)
+        .acl(acl::READ | acl::STRING | acl::FAST)
+        .since("2.2.0")
+        .doc("Returns the length of a key's string value.", "O(1)"),
+    CommandDef::new("getrange", 4, READONLY, "string", range::getrange)
+        .keys(1, 1, 1)
+        .acl(acl::READ | acl::STRING | acl::SLOW)
+        .since("2.4.0")
+        .doc(
+            "Returns a substring of a key's string value.",
+            "O(N) where N is the length of the returned string.",
+        ),
+    CommandDef::new("substr", 4, READONLY, "string", range::getrange)
+        .keys(1, 1, 1)
+        .acl(acl::READ | acl::STRING | acl::SLOW)
+        .doc(
+            "Returns a substring of a key's string value (old name of GETRANGE).",
+            "O(N) where N is the length of the returned string.",
+        ),
+    CommandDef::new("setrange", 4, WRITE | DENYOOM, "string", range::setrange)
+        .keys(1, 1, 1)
+        .acl(acl::WRITE | acl::STRING | acl::SLOW)
+        .since("2.2.0")
+        .doc(
+            "Overwrites part of a key's string value from an offset, padding with zero bytes.",
+            "O(1), not counting the copy of the new bytes or the zero padding.",
         ),
     CommandDef::new("incr", 2, WRITE | DENYOOM | FAST, "string", incr)
         .keys(1, 1, 1)
@@ -42,71 +160,199 @@ pub static COMMANDS: &[CommandDef] = &[
             "Subtracts an amount from the integer value of a key.",
             "O(1)",
         ),
-    CommandDef::new("mset", -3, WRITE | DENYOOM, "string", mset)
-        .keys(1, -1, 2)
-        .acl(acl::WRITE | acl::STRING | acl::SLOW)
-        .since("1.0.1")
+    CommandDef::new(
+        "incrbyfloat",
+        3,
+        WRITE | DENYOOM | FAST,
+        "string",
+        incrbyfloat,
+    )
+    .keys(1, 1, 1)
+    .acl(acl::WRITE | acl::STRING | acl::FAST)
+    .since("2.6.0")
+    .doc(
+        "Adds a floating-point amount to the numeric value of a key.",
+        "O(1)",
+    ),
+    CommandDef::new("lcs", -3, READONLY, "string", lcs::lcs)
+        .keys(1, 2, 1)
+        .acl(acl::READ | acl::STRING | acl::SLOW)
+        .since("7.0.0")
         .doc(
-            "Sets several keys to string values at once.",
-            "O(N) where N is the number of keys to set.",
+            "Finds the longest common subsequence of two keys' string values.",
+            "O(N*M) where N and M are the lengths of the two strings.",
         ),
 ];
 
-/// Writes a string value of any encoding as a bulk reply.
-pub fn reply_string(ctx: &mut Ctx<'_>, v: ValueRef<'_>) -> CmdResult {
+/// The bytes of a string value, or WRONGTYPE for any other type.
+fn string_bytes<'a>(v: ValueRef<'a>) -> Result<Cow<'a, [u8]>, CmdError> {
     match v {
-        ValueRef::Embstr(b) => ctx.out.bulk(b),
-        ValueRef::Int(i) => ctx.out.bulk_int(i),
-        ValueRef::Object(crate::types::Object::Str(s)) => ctx.out.bulk(s),
+        ValueRef::Embstr(b) => Ok(Cow::Borrowed(b)),
+        ValueRef::Int(i) => Ok(Cow::Owned(
+            itoa::Buffer::new().format(i).as_bytes().to_vec(),
+        )),
+        ValueRef::Object(Object::Str(s)) => Ok(Cow::Borrowed(s)),
         #[allow(unreachable_patterns)]
-        ValueRef::Object(_) => return Err(CmdError::WrongType),
+        ValueRef::Object(_) => Err(CmdError::WrongType),
+    }
+}
+
+/// Fails with WRONGTYPE unless the value is a string.
+fn check_string(v: ValueRef<'_>) -> CmdResult {
+    if v.type_name() == "string" {
+        Ok(())
+    } else {
+        Err(CmdError::WrongType)
+    }
+}
+
+/// The length of a string value (an `int` counts its decimal digits).
+fn string_len(v: ValueRef<'_>) -> Result<usize, CmdError> {
+    match v {
+        ValueRef::Int(i) => Ok(itoa::Buffer::new().format(i).len()),
+        other => Ok(string_bytes(other)?.len()),
+    }
+}
+
+/// Writes a string value of any encoding as a bulk reply (WRONGTYPE for other types).
+pub fn reply_string(ctx: &mut Ctx<'_>, v: ValueRef<'_>) -> CmdResult {
+    reply_value(ctx.out, v)
+}
+
+/// Writes a string value of any encoding to `out` (WRONGTYPE for other types).
+fn reply_value(out: &mut ReplyBuf, v: ValueRef<'_>) -> CmdResult {
+    match v {
+        ValueRef::Int(i) => out.bulk_int(i),
+        other => out.bulk(&string_bytes(other)?),
+    }
+    Ok(())
+}
+
+/// The `proto-max-bulk-len` limit on string sizes.
+fn max_string_len(ctx: &Ctx<'_>) -> u128 {
+    ctx.srv.tun.proto_max_bulk_len.load(Relaxed) as u128
+}
+
+/// Redis's `checkStringLength`: a string of `size + append` bytes must fit in `max`.
+fn check_string_length(max: u128, size: usize, append: usize) -> CmdResult {
+    if size as u128 + append as u128 > max {
+        return Err(CmdError::err(
+            "string exceeds maximum allowed size (proto-max-bulk-len)",
+        ));
+    }
+    Ok(())
+}
+
+/// The entry's value as a `raw` string buffer, converting an `int` or `embstr`
+/// value first (Redis's `dbUnshareStringValue`); `None` for a non-string value.
+fn raw_buffer(e: &mut Entry) -> Option<&mut Vec<u8>> {
+    if !matches!(e.object_mut(), Some(Object::Str(_))) {
+        let bytes = e.value().as_string()?.into_owned();
+        e.set_value(NewValue::raw_string(bytes));
+    }
+    match e.object_mut() {
+        Some(Object::Str(v)) => Some(v),
+        _ => None,
+    }
+}
+
+/// An argument as C sees it: up to its first NUL byte (Redis compares option names
+/// with C string functions).
+fn c_str(arg: &[u8]) -> &[u8] {
+    arg.split(|&b| b == 0).next().unwrap_or(&[])
+}
+
+/// Looks a key up for reading and replies with its string value or a null
+/// (Redis's `getGenericCommand`). Fails with WRONGTYPE for other types.
+fn get_generic(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
+    match ctx.db.lookup_read(key)? {
+        None => ctx.out.null(),
+        Some(e) => reply_value(ctx.out, e.value())?,
     }
     Ok(())
 }
 
 // GET key
 fn get(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let Some(entry) = ctx.db.lookup_read(args.get(1))? else {
-        ctx.out.null();
-        return Ok(());
-    };
-    let value = entry.value();
-    match value {
-        ValueRef::Embstr(b) => ctx.out.bulk(b),
-        ValueRef::Int(i) => ctx.out.bulk_int(i),
-        ValueRef::Object(crate::types::Object::Str(s)) => ctx.out.bulk(s),
-        #[allow(unreachable_patterns)]
-        ValueRef::Object(_) => return Err(CmdError::WrongType),
-    }
-    Ok(())
+    get_generic(ctx, args.get(1))
 }
 
-/// How SET's expire option was given.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// The expire option given to SET or GETEX.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum ExpireUnit {
-    Seconds,
-    Millis,
-    UnixSeconds,
-    UnixMillis,
+    /// `EX seconds`.
+    Ex,
+    /// `PX milliseconds`.
+    Px,
+    /// `EXAT unix-time-seconds`.
+    ExAt,
+    /// `PXAT unix-time-milliseconds`.
+    PxAt,
 }
 
-/// Options of SET (and the expire part shared with GETEX).
-#[derive(Default)]
-pub struct SetOptions<'a> {
+/// Options of SET (NX/XX/GET/KEEPTTL and an expire) and GETEX (an expire or PERSIST).
+#[derive(Default, Debug)]
+struct ExtOptions<'a> {
     nx: bool,
     xx: bool,
     get: bool,
     keepttl: bool,
-    expire: Option<(ExpireUnitWrap, &'a [u8])>,
+    persist: bool,
+    expire: Option<(ExpireUnit, &'a [u8])>,
 }
 
-#[derive(Clone, Copy)]
-struct ExpireUnitWrap(ExpireUnit);
-
-impl Default for ExpireUnitWrap {
-    fn default() -> Self {
-        ExpireUnitWrap(ExpireUnit::Seconds)
+impl ExtOptions<'_> {
+    /// True when `unit` may be given now: no other kind of expire, no KEEPTTL or
+    /// PERSIST (repeating the same unit is allowed, the last value wins).
+    fn expire_allowed(&self, unit: ExpireUnit) -> bool {
+        !self.keepttl && !self.persist && self.expire.is_none_or(|(u, _)| u == unit)
     }
+}
+
+/// Parses SET's options (from argument 3) or GETEX's (from argument 2) with
+/// Redis's rules for which combinations are allowed.
+fn parse_ext_options<'a>(args: &Args<'a>, for_set: bool) -> Result<ExtOptions<'a>, CmdError> {
+    let mut o = ExtOptions::default();
+    let mut i = if for_set { 3 } else { 2 };
+    while i < args.len() {
+        let opt = c_str(args.get(i));
+        let next = (i + 1 < args.len()).then(|| args.get(i + 1));
+        let unit = [
+            (&b"ex"[..], ExpireUnit::Ex),
+            (b"px", ExpireUnit::Px),
+            (b"exat", ExpireUnit::ExAt),
+            (b"pxat", ExpireUnit::PxAt),
+        ]
+        .into_iter()
+        .find(|(name, _)| opt.eq_ignore_ascii_case(name))
+        .map(|(_, u)| u);
+        if for_set && opt.eq_ignore_ascii_case(b"nx") && !o.xx {
+            o.nx = true;
+        } else if for_set && opt.eq_ignore_ascii_case(b"xx") && !o.nx {
+            o.xx = true;
+        } else if for_set && opt.eq_ignore_ascii_case(b"get") {
+            o.get = true;
+        } else if for_set
+            && opt.eq_ignore_ascii_case(b"keepttl")
+            && !o.persist
+            && o.expire.is_none()
+        {
+            o.keepttl = true;
+        } else if !for_set
+            && opt.eq_ignore_ascii_case(b"persist")
+            && !o.keepttl
+            && o.expire.is_none()
+        {
+            o.persist = true;
+        } else if let (Some(u), Some(value)) = (unit.filter(|&u| o.expire_allowed(u)), next) {
+            o.expire = Some((u, value));
+            i += 1;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 1;
+    }
+    Ok(o)
 }
 
 /// Converts an expire argument to an absolute Unix time in ms, with Redis's checks
@@ -133,111 +379,239 @@ pub fn expire_at_ms(
     Ok(ms)
 }
 
-// SET key value [NX | XX] [GET] [EX seconds | PX milliseconds |
-//     EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]
-fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let mut o = SetOptions::default();
-    let mut i = 3;
-    while i < args.len() {
-        let opt = args.get(i);
-        let next = (i + 1 < args.len()).then(|| args.get(i + 1));
-        let unit = if opt.eq_ignore_ascii_case(b"ex") {
-            Some(ExpireUnit::Seconds)
-        } else if opt.eq_ignore_ascii_case(b"px") {
-            Some(ExpireUnit::Millis)
-        } else if opt.eq_ignore_ascii_case(b"exat") {
-            Some(ExpireUnit::UnixSeconds)
-        } else if opt.eq_ignore_ascii_case(b"pxat") {
-            Some(ExpireUnit::UnixMillis)
-        } else {
-            None
-        };
-        if opt.eq_ignore_ascii_case(b"nx") && !o.xx {
-            o.nx = true;
-        } else if opt.eq_ignore_ascii_case(b"xx") && !o.nx {
-            o.xx = true;
-        } else if opt.eq_ignore_ascii_case(b"get") {
-            o.get = true;
-        } else if opt.eq_ignore_ascii_case(b"keepttl") && o.expire.is_none() {
-            o.keepttl = true;
-        } else if let (Some(u), Some(v)) = (unit, next) {
-            if o.keepttl || o.expire.is_some() {
-                return Err(CmdError::Syntax);
-            }
-            o.expire = Some((ExpireUnitWrap(u), v));
-            i += 1;
-        } else {
-            return Err(CmdError::Syntax);
-        }
-        i += 1;
-    }
+/// The absolute expire time of a parsed expire option.
+fn option_expire_ms(ctx: &Ctx<'_>, unit: ExpireUnit, raw: &[u8]) -> Result<i64, CmdError> {
+    let seconds = matches!(unit, ExpireUnit::Ex | ExpireUnit::ExAt);
+    let relative = matches!(unit, ExpireUnit::Ex | ExpireUnit::Px);
+    expire_at_ms(raw, seconds, relative, ctx.db.now_ms, ctx.cmd.name)
+}
+
+/// The replies of the SET variants.
+#[derive(Clone, Copy)]
+enum SetReplies {
+    /// `+OK` when set, a null when NX/XX prevented it (SET, SETEX, PSETEX).
+    OkOrNull,
+    /// `:1` when set, `:0` when not (SETNX).
+    OneOrZero,
+}
+
+/// The SET family's shared logic (Redis's `setGenericCommand`).
+fn set_generic(
+    ctx: &mut Ctx<'_>,
+    key: &[u8],
+    value: &[u8],
+    o: &ExtOptions<'_>,
+    replies: SetReplies,
+) -> CmdResult {
     let expire = match o.expire {
+        Some((unit, raw)) => Some(option_expire_ms(ctx, unit, raw)?),
         None => None,
-        Some((ExpireUnitWrap(u), raw)) => {
-            let seconds = matches!(u, ExpireUnit::Seconds | ExpireUnit::UnixSeconds);
-            let relative = matches!(u, ExpireUnit::Seconds | ExpireUnit::Millis);
-            Some(expire_at_ms(raw, seconds, relative, ctx.db.now_ms, "set")?)
-        }
     };
-    let key = args.get(1);
-    let (exists, old_expire) = match ctx.db.lookup_write(key)? {
-        Some(e) => {
-            if o.get {
-                match e.value() {
-                    ValueRef::Object(obj) if obj.type_name() != "string" => {
-                        return Err(CmdError::WrongType)
-                    }
-                    v => {
-                        let v = v.as_string().map(|c| c.into_owned()).unwrap_or_default();
-                        ctx.out.bulk(&v);
-                    }
-                }
-            }
-            (true, e.expire())
-        }
-        None => {
-            if o.get {
-                ctx.out.null();
-            }
-            (false, None)
-        }
-    };
-    if (o.nx && exists) || (o.xx && !exists) {
+    if o.get {
+        get_generic(ctx, key)?;
+    }
+    let old_expire = ctx.db.lookup_write(key)?.map(|e| e.expire());
+    let found = old_expire.is_some();
+    if (o.nx && found) || (o.xx && !found) {
         if !o.get {
-            ctx.out.null();
+            match replies {
+                SetReplies::OkOrNull => ctx.out.null(),
+                SetReplies::OneOrZero => ctx.out.int(0),
+            }
         }
         return Ok(());
     }
-    let expire = if o.keepttl { old_expire } else { expire };
-    ctx.db.set(key, NewValue::string(args.get(2)), expire)?;
+    let expire = match expire {
+        Some(ms) => Some(ms),
+        None if o.keepttl => old_expire.flatten(),
+        None => None,
+    };
+    ctx.db.set(key, NewValue::string(value), expire)?;
     if !o.get {
+        match replies {
+            SetReplies::OkOrNull => ctx.out.ok(),
+            SetReplies::OneOrZero => ctx.out.int(1),
+        }
+    }
+    Ok(())
+}
+
+// SET key value [NX | XX] [GET] [EX seconds | PX milliseconds |
+//     EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]
+fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let o = parse_ext_options(args, true)?;
+    set_generic(ctx, args.get(1), args.get(2), &o, SetReplies::OkOrNull)
+}
+
+// SETNX key value
+fn setnx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let o = ExtOptions {
+        nx: true,
+        ..ExtOptions::default()
+    };
+    set_generic(ctx, args.get(1), args.get(2), &o, SetReplies::OneOrZero)
+}
+
+// SETEX key seconds value
+fn setex(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let o = ExtOptions {
+        expire: Some((ExpireUnit::Ex, args.get(2))),
+        ..ExtOptions::default()
+    };
+    set_generic(ctx, args.get(1), args.get(3), &o, SetReplies::OkOrNull)
+}
+
+// PSETEX key milliseconds value
+fn psetex(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let o = ExtOptions {
+        expire: Some((ExpireUnit::Px, args.get(2))),
+        ..ExtOptions::default()
+    };
+    set_generic(ctx, args.get(1), args.get(3), &o, SetReplies::OkOrNull)
+}
+
+// GETSET key value
+fn getset(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    get_generic(ctx, args.get(1))?;
+    ctx.db.set(args.get(1), NewValue::string(args.get(2)), None)
+}
+
+// GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds |
+//     PXAT unix-time-milliseconds | PERSIST]
+fn getex(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let o = parse_ext_options(args, false)?;
+    let key = args.get(1);
+    let Some(e) = ctx.db.lookup_read(key)? else {
+        ctx.out.null();
+        return Ok(());
+    };
+    check_string(e.value())?;
+    let expire = match o.expire {
+        Some((unit, raw)) => Some((unit, option_expire_ms(ctx, unit, raw)?)),
+        None => None,
+    };
+    if let Some(e) = ctx.db.lookup_write(key)? {
+        reply_value(ctx.out, e.value())?;
+    }
+    match expire {
+        Some((ExpireUnit::ExAt | ExpireUnit::PxAt, ms)) if ms <= ctx.db.now_ms => {
+            ctx.db.remove(key)?;
+        }
+        Some((_, ms)) => {
+            ctx.db.set_expire(key, Some(ms))?;
+        }
+        None if o.persist => {
+            ctx.db.set_expire(key, None)?;
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+// GETDEL key
+fn getdel(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let key = args.get(1);
+    get_generic(ctx, key)?;
+    ctx.db.remove(key)?;
+    Ok(())
+}
+
+// MGET key [key ...]
+fn mget(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    ctx.out.array(args.len() - 1);
+    for key in args.iter().skip(1) {
+        match ctx.db.lookup_read(key)? {
+            Some(e) if e.value().type_name() == "string" => reply_value(ctx.out, e.value())?,
+            _ => ctx.out.null(),
+        }
+    }
+    Ok(())
+}
+
+/// MSET and MSETNX: odd argument count checked, then every pair stored (TTLs dropped).
+fn mset_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, nx: bool) -> CmdResult {
+    if args.len().is_multiple_of(2) {
+        return Err(CmdError::err(format!(
+            "wrong number of arguments for '{}' command",
+            ctx.cmd.name
+        )));
+    }
+    if nx {
+        for key in args.iter().skip(1).step_by(2) {
+            if ctx.db.lookup_write(key)?.is_some() {
+                ctx.out.int(0);
+                return Ok(());
+            }
+        }
+    }
+    for pair in (1..args.len()).step_by(2) {
+        ctx.db
+            .set(args.get(pair), NewValue::string(args.get(pair + 1)), None)?;
+    }
+    if nx {
+        ctx.out.int(1);
+    } else {
         ctx.out.ok();
     }
     Ok(())
 }
 
-/// Adds `delta` to the integer stored at `key` (creating it at 0), keeping its TTL.
-fn incr_by(ctx: &mut Ctx<'_>, key: &[u8], delta: i64) -> CmdResult {
-    let current = match ctx.db.lookup_write(key)? {
-        None => None,
-        Some(e) => match e.value() {
-            ValueRef::Int(i) => Some(i),
-            ValueRef::Embstr(b) => Some(parse_i64_strict(b).ok_or(CmdError::NotInteger)?),
-            ValueRef::Object(crate::types::Object::Str(s)) => {
-                Some(parse_i64_strict(s).ok_or(CmdError::NotInteger)?)
-            }
-            #[allow(unreachable_patterns)]
-            ValueRef::Object(_) => return Err(CmdError::WrongType),
-        },
+// MSET key value [key value ...]
+fn mset(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    mset_generic(ctx, args, false)
+}
+
+// MSETNX key value [key value ...]
+fn msetnx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    mset_generic(ctx, args, true)
+}
+
+// APPEND key value
+fn append(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let (key, tail) = (args.get(1), args.get(2));
+    let max = max_string_len(ctx);
+    let Some(e) = ctx.db.lookup_write(key)? else {
+        ctx.db.set(key, NewValue::string(tail), None)?;
+        ctx.out.int(tail.len() as i64);
+        return Ok(());
     };
-    let base = current.unwrap_or(0);
-    let new = base
-        .checked_add(delta)
-        .ok_or_else(|| CmdError::err("increment or decrement would overflow"))?;
-    match ctx.db.lookup_write(key)? {
-        Some(e) => e.set_value(NewValue::Int(new)),
-        None => ctx.db.set(key, NewValue::Int(new), None)?,
-    }
+    check_string_length(max, string_len(e.value())?, tail.len())?;
+    let buf = raw_buffer(e).ok_or(CmdError::WrongType)?;
+    buf.extend_from_slice(tail);
+    let total = buf.len();
+    ctx.out.int(total as i64);
+    Ok(())
+}
+
+// STRLEN key
+fn strlen(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let len = match ctx.db.lookup_read(args.get(1))? {
+        None => 0,
+        Some(e) => string_len(e.value())?,
+    };
+    ctx.out.int(len as i64);
+    Ok(())
+}
+
+/// Adds `delta` to the integer stored at `key` (creating it at 0), keeping its TTL;
+/// the result is stored with the `int` encoding.
+fn incr_by(ctx: &mut Ctx<'_>, key: &[u8], delta: i64) -> CmdResult {
+    let overflow = || CmdError::err("increment or decrement would overflow");
+    let new = match ctx.db.lookup_write(key)? {
+        Some(e) => {
+            let current = match e.value() {
+                ValueRef::Int(i) => i,
+                other => parse_i64_strict(&string_bytes(other)?).ok_or(CmdError::NotInteger)?,
+            };
+            let new = current.checked_add(delta).ok_or_else(overflow)?;
+            e.set_value(NewValue::Int(new));
+            new
+        }
+        None => {
+            ctx.db.set(key, NewValue::Int(delta), None)?;
+            delta
+        }
+    };
     ctx.out.int(new);
     Ok(())
 }
@@ -267,17 +641,32 @@ fn decrby(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     incr_by(ctx, args.get(1), delta)
 }
 
-// MSET key value [key value ...]
-fn mset(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    if args.len() % 2 == 0 {
-        return Err(CmdError::err(
-            "wrong number of arguments for 'mset' command",
-        ));
-    }
-    for pair in (1..args.len()).step_by(2) {
+// INCRBYFLOAT key increment
+fn incrbyfloat(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let (key, increment) = (args.get(1), args.get(2));
+    let Some(e) = ctx.db.lookup_write(key)? else {
+        let sum = LongDouble::parse(increment).ok_or(CmdError::NotFloat)?;
+        let text = float_result(sum)?;
         ctx.db
-            .set(args.get(pair), NewValue::string(args.get(pair + 1)), None)?;
-    }
-    ctx.out.ok();
+            .set(key, NewValue::plain_string(text.as_bytes()), None)?;
+        ctx.out.bulk(text.as_bytes());
+        return Ok(());
+    };
+    let current = match e.value() {
+        ValueRef::Int(i) => LongDouble::from_i64(i),
+        other => LongDouble::parse(&string_bytes(other)?).ok_or(CmdError::NotFloat)?,
+    };
+    let increment = LongDouble::parse(increment).ok_or(CmdError::NotFloat)?;
+    let text = float_result(current + increment)?;
+    e.set_value(NewValue::plain_string(text.as_bytes()));
+    ctx.out.bulk(text.as_bytes());
     Ok(())
+}
+
+/// INCRBYFLOAT's stored and replied text for a sum, or its error when not finite.
+fn float_result(sum: LongDouble) -> Result<String, CmdError> {
+    if !sum.is_finite() {
+        return Err(CmdError::err("increment would produce NaN or Infinity"));
+    }
+    Ok(sum.to_human_string())
 }

@@ -47,6 +47,9 @@ pub struct Conn {
     pub blocked: bool,
     /// The blocked client's deadline is in the worker's timeout set.
     pub deadline_tracked: bool,
+    /// CLIENT PAUSE holds the first command in `inbuf`; the worker retries it
+    /// with [`Conn::resume`].
+    pub postponed: bool,
 }
 
 impl Conn {
@@ -64,6 +67,7 @@ impl Conn {
             closing: false,
             blocked: false,
             deadline_tracked: false,
+            postponed: false,
         }
     }
 
@@ -96,19 +100,40 @@ impl Conn {
         Next::Open
     }
 
+    /// Retries input held by CLIENT PAUSE (called by the worker while paused
+    /// connections wait, and when the pause is lifted).
+    pub fn resume(&mut self, srv: &'static Server, stats: &WorkerStats) -> Next {
+        self.postponed = false;
+        self.client
+            .shared
+            .set_flag(crate::client::flag::PAUSED, false);
+        let next = self.process_input(srv, stats);
+        self.client.shared.qbuf.store(self.filled, Relaxed);
+        next
+    }
+
     /// Parses and executes complete commands in the input buffer.
     fn process_input(&mut self, srv: &'static Server, stats: &WorkerStats) -> Next {
         self.parser.max_bulk_len = srv.tun.proto_max_bulk_len.load(Relaxed);
         self.parser.authenticated = self.client.authenticated || !srv.auth_required();
+        // Where the held command starts, when CLIENT PAUSE postpones one.
+        let mut held_at = None;
         while !self.closing && !self.blocked {
             let data = &self.inbuf[..self.filled];
+            // The start of the command the next parse completes: everything before
+            // it was consumed by earlier commands.
+            let cmd_start = self.parser.droppable();
             match self.parser.parse(data) {
                 Ok(Parsed::Command) => {
                     let args = self.parser.args(data);
                     match dispatch::execute(srv, stats, &mut self.client, &mut self.out, &args) {
+                        After::Continue => {}
                         After::Close => self.closing = true,
                         After::Block => self.blocked = true,
-                        After::Continue => {}
+                        After::Postponed => {
+                            held_at = Some(cmd_start);
+                            break;
+                        }
                     }
                     self.parser.authenticated = self.client.authenticated || !srv.auth_required();
                 }
@@ -132,18 +157,34 @@ impl Conn {
                 return Next::Close;
             }
         }
-        let droppable = self.parser.droppable();
-        if droppable > 0 {
-            if droppable >= self.filled {
-                self.filled = 0;
-            } else {
-                self.inbuf.copy_within(droppable..self.filled, 0);
-                self.filled -= droppable;
+        if let Some(start) = held_at {
+            // Keep the held command (and what follows) unparsed: drop what came
+            // before it and restart the parser at its first byte.
+            self.inbuf.copy_within(start..self.filled, 0);
+            self.filled -= start;
+            let mut parser = RequestParser::new(self.parser.max_bulk_len);
+            parser.authenticated = self.parser.authenticated;
+            self.parser = parser;
+            self.postponed = true;
+            self.client
+                .shared
+                .set_flag(crate::client::flag::PAUSED, true);
+        } else if !self.closing {
+            // (Not when closing: the loop then stops right after a command, before
+            // the parser resets its command start, and `shift` would underflow.)
+            let droppable = self.parser.droppable();
+            if droppable > 0 {
+                if droppable >= self.filled {
+                    self.filled = 0;
+                } else {
+                    self.inbuf.copy_within(droppable..self.filled, 0);
+                    self.filled -= droppable;
+                }
+                self.parser.shift(droppable);
             }
-            self.parser.shift(droppable);
-        }
-        if self.filled == 0 && self.inbuf.len() > SHRINK_ABOVE {
-            self.inbuf = Vec::new();
+            if self.filled == 0 && self.inbuf.len() > SHRINK_ABOVE {
+                self.inbuf = Vec::new();
+            }
         }
         if self.filled > srv.tun.client_query_buffer_limit.load(Relaxed) {
             verbose!(
@@ -156,7 +197,12 @@ impl Conn {
     }
 
     /// Ends a block with the given reply and runs the commands that queued up meanwhile.
-    pub fn resume(&mut self, srv: &'static Server, stats: &WorkerStats, reply: &[u8]) -> Next {
+    pub fn unblock_with(
+        &mut self,
+        srv: &'static Server,
+        stats: &WorkerStats,
+        reply: &[u8],
+    ) -> Next {
         self.out.raw(reply);
         self.blocked = false;
         self.deadline_tracked = false;

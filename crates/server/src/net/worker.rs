@@ -34,6 +34,8 @@ pub struct Worker {
     expire_cursor: ExpireCursor,
     /// Blocked clients with a timeout: (deadline ms, token, client id).
     deadlines: BTreeSet<(i64, usize, u64)>,
+    /// Some connection has a command held by CLIENT PAUSE.
+    any_postponed: bool,
 }
 
 /// What [`Worker::create`] returns: the worker and how to reach it.
@@ -66,6 +68,7 @@ impl Worker {
             stats: stats.clone(),
             expire_cursor: ExpireCursor::default(),
             deadlines: BTreeSet::new(),
+            any_postponed: false,
         };
         Ok(Created {
             worker,
@@ -153,7 +156,7 @@ impl Worker {
                     if let Some(w) = waiter {
                         crate::blocking::unregister(self.srv, &w);
                     }
-                    if conn.resume(self.srv, &self.stats, &bytes) == Next::Close {
+                    if conn.unblock_with(self.srv, &self.stats, &bytes) == Next::Close {
                         let _ = conn.flush(&self.stats);
                         self.close(token);
                         continue;
@@ -170,6 +173,7 @@ impl Worker {
                         }
                     }
                 }
+                Mail::Unpaused => self.retry_postponed(),
                 Mail::Shutdown => return true,
             }
         }
@@ -244,6 +248,7 @@ impl Worker {
             self.close(token);
             return;
         }
+        self.any_postponed |= conn.postponed;
         let _ = writable;
         self.after_io(token);
     }
@@ -271,7 +276,7 @@ impl Worker {
             }
             crate::blocking::unregister(self.srv, &w);
             let reply = crate::blocking::timeout_reply_bytes(&w);
-            if conn.resume(self.srv, &self.stats, &reply) == Next::Close {
+            if conn.unblock_with(self.srv, &self.stats, &reply) == Next::Close {
                 let _ = conn.flush(&self.stats);
                 self.close(token);
                 continue;
@@ -349,7 +354,31 @@ impl Worker {
         self.free.push(token);
     }
 
-    /// Periodic work: idle timeouts and active expiry.
+    /// Re-runs the input of connections whose command CLIENT PAUSE held; those
+    /// still covered by the pause are held again.
+    fn retry_postponed(&mut self) {
+        if !self.any_postponed {
+            return;
+        }
+        self.any_postponed = false;
+        for token in 0..self.conns.len() {
+            let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else {
+                continue;
+            };
+            if !conn.postponed {
+                continue;
+            }
+            if conn.resume(self.srv, &self.stats) == Next::Close {
+                let _ = conn.flush(&self.stats);
+                self.close(token);
+                continue;
+            }
+            self.any_postponed |= conn.postponed;
+            self.after_io(token);
+        }
+    }
+
+    /// Periodic work: idle timeouts, held commands and active expiry.
     fn cron(&mut self) {
         let now = crate::clock::unix_ms();
         let timeout = self.srv.tun.timeout_secs.load(Relaxed) as i64;
@@ -357,7 +386,7 @@ impl Worker {
             for token in 0..self.conns.len() {
                 let idle = self.conns[token].as_ref().is_some_and(|c| {
                     let s = &c.client.shared;
-                    !s.has_flag(flag::MONITOR | flag::BLOCKED | flag::PUBSUB)
+                    !s.has_flag(flag::MONITOR | flag::BLOCKED | flag::PUBSUB | flag::PAUSED)
                         && now - s.last_interaction_ms.load(Relaxed) > timeout * 1000
                 });
                 if idle {
@@ -366,7 +395,10 @@ impl Worker {
                 }
             }
         }
-        if self.srv.tun.active_expire.load(Relaxed) {
+        self.retry_postponed();
+        // Redis suspends active expiry while clients are paused (CLIENT PAUSE).
+        let paused = self.srv.pause_until_ms.load(Relaxed) > now;
+        if self.srv.tun.active_expire.load(Relaxed) && !paused {
             // Redis spends at most 25% of a cron period on active expiry.
             let hz = self.srv.tun.hz.load(Relaxed).clamp(1, 500);
             let budget = Duration::from_micros(250_000 / hz);
@@ -387,5 +419,8 @@ impl Worker {
         // A quick re-check on client reads uses this: record the latest timeout updates.
         let used = crate::memory::used_memory();
         self.srv.peak_memory.fetch_max(used, Relaxed);
+        if self.id == 0 {
+            crate::commands::info::sample_metrics(self.srv);
+        }
     }
 }

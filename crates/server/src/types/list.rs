@@ -176,8 +176,10 @@ impl List {
             let add_bytes: usize = values.iter().map(|v| v.len()).sum();
             if exceeds(fill, n.lp_bytes + add_bytes, n.len() + values.len()) {
                 let node = std::mem::take(&mut **n);
-                let mut q = Quicklist::default();
-                q.count = node.len();
+                let mut q = Quicklist {
+                    count: node.len(),
+                    ..Default::default()
+                };
                 if node.len() > 0 {
                     q.nodes.push_back(node);
                 }

@@ -3,8 +3,11 @@
 //! Small strings and integers live inline in the keyspace entry (see
 //! `keyspace::entry`); everything else is an [`Object`].
 
+pub mod dense;
 pub mod hash;
+pub mod intset;
 pub mod list;
+pub mod longdouble;
 pub mod packed;
 pub mod set;
 pub mod zset;

@@ -347,15 +347,17 @@ impl Packed {
             encode(it, &mut encoded);
         }
         let count = self.len() + items.len();
-        let mut v = Vec::with_capacity(self.buf.len().max(COUNT_LEN) + encoded.len());
-        if self.buf.is_empty() {
+        // Grow the existing allocation in place (the allocator can often extend it
+        // without copying), with no spare capacity kept afterwards.
+        let mut v = std::mem::take(&mut self.buf).into_vec();
+        if v.is_empty() {
             v.extend_from_slice(&[0; COUNT_LEN]);
-        } else {
-            v.extend_from_slice(&self.buf[..pos.min(self.buf.len())]);
         }
-        v.extend_from_slice(&encoded);
-        if let Some(rest) = self.buf.get(pos..) {
-            v.extend_from_slice(rest);
+        v.reserve_exact(encoded.len());
+        if pos >= v.len() {
+            v.extend_from_slice(&encoded);
+        } else {
+            v.splice(pos..pos, encoded);
         }
         self.set_buf(v, count);
     }
@@ -384,9 +386,9 @@ impl Packed {
             self.buf = Box::default();
             return removed;
         }
-        let mut v = Vec::with_capacity(self.buf.len() - (end - pos));
-        v.extend_from_slice(&self.buf[..pos]);
-        v.extend_from_slice(&self.buf[end..]);
+        let mut v = std::mem::take(&mut self.buf).into_vec();
+        v.drain(pos..end);
+        v.shrink_to_fit();
         self.set_buf(v, count);
         removed
     }

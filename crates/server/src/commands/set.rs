@@ -1,0 +1,395 @@
+//! Set commands on one or two keys: SADD SREM SISMEMBER SMISMEMBER SCARD SPOP
+//! SRANDMEMBER SMOVE SSCAN. The multi-set algebra (SINTER, SUNION, SDIFF and
+//! their STORE / CARD forms, SMEMBERS) is in `setops.rs`.
+//!
+//! Sets are `intset`, `listpack` or `hashtable` as in Redis 7.2 (see
+//! `types::set`). A set that loses its last member is deleted.
+
+use cinnabar_resp::{parse_i64_strict, Args};
+
+use super::collection::{
+    parse_scan_cursor, parse_scan_opts, reply_item, reply_scan_header, SAMPLE_REPLY_BUDGET,
+};
+use super::{acl, flags::*, CommandDef};
+use crate::dispatch::Ctx;
+use crate::error::{CmdError, CmdResult};
+use crate::keyspace::{Entry, NewValue, ValueRef};
+use crate::types::dense::{random_distinct, random_index};
+use crate::types::packed::Item;
+use crate::types::set::{Set, SetLimits};
+use crate::types::Object;
+
+/// The set command table (single-key and SMOVE).
+pub static COMMANDS: &[CommandDef] = &[
+    CommandDef::new("sadd", -3, WRITE | DENYOOM | FAST, "set", sadd)
+        .keys(1, 1, 1)
+        .acl(acl::WRITE | acl::SET | acl::FAST)
+        .doc(
+            "Adds members to a set, creating it if needed.",
+            "O(1) for each member added.",
+        ),
+    CommandDef::new("srem", -3, WRITE | FAST, "set", srem)
+        .keys(1, 1, 1)
+        .acl(acl::WRITE | acl::SET | acl::FAST)
+        .doc(
+            "Removes members from a set; the set is deleted once empty.",
+            "O(N) where N is the number of members removed.",
+        ),
+    CommandDef::new("sismember", 3, READONLY | FAST, "set", sismember)
+        .keys(1, 1, 1)
+        .acl(acl::READ | acl::SET | acl::FAST)
+        .doc("Tells whether a value is a member of a set.", "O(1)"),
+    CommandDef::new("smismember", -3, READONLY | FAST, "set", smismember)
+        .keys(1, 1, 1)
+        .acl(acl::READ | acl::SET | acl::FAST)
+        .since("6.2.0")
+        .doc(
+            "Tells, for each of several values, whether it is a member of a set.",
+            "O(N) where N is the number of values checked.",
+        ),
+    CommandDef::new("scard", 2, READONLY | FAST, "set", scard)
+        .keys(1, 1, 1)
+        .acl(acl::READ | acl::SET | acl::FAST)
+        .doc("Returns the number of members of a set.", "O(1)"),
+    CommandDef::new("spop", -2, WRITE | FAST, "set", spop)
+        .keys(1, 1, 1)
+        .acl(acl::WRITE | acl::SET | acl::FAST)
+        .doc(
+            "Removes and returns random members of a set.",
+            "O(N) where N is the number of members returned.",
+        ),
+    CommandDef::new("srandmember", -2, READONLY, "set", srandmember)
+        .keys(1, 1, 1)
+        .acl(acl::READ | acl::SET | acl::SLOW)
+        .doc(
+            "Returns random members of a set without removing them.",
+            "O(N) where N is the number of members returned.",
+        ),
+    CommandDef::new("smove", 4, WRITE | FAST, "set", smove)
+        .keys(1, 2, 1)
+        .acl(acl::WRITE | acl::SET | acl::FAST)
+        .doc("Moves a member from one set to another.", "O(1)"),
+    CommandDef::new("sscan", -3, READONLY, "set", sscan)
+        .keys(1, 1, 1)
+        .acl(acl::READ | acl::SET | acl::SLOW)
+        .since("2.8.0")
+        .doc(
+            "Iterates over the members of a set.",
+            "O(1) for every call. O(N) for a complete iteration.",
+        ),
+];
+
+/// The set stored in an entry, or WRONGTYPE.
+pub fn set_of(e: &Entry) -> Result<&Set, CmdError> {
+    match e.value() {
+        ValueRef::Object(Object::Set(s)) => Ok(s),
+        _ => Err(CmdError::WrongType),
+    }
+}
+
+/// The set stored in an entry, mutably, or WRONGTYPE.
+pub fn set_mut(e: &mut Entry) -> Result<&mut Set, CmdError> {
+    match e.object_mut() {
+        Some(Object::Set(s)) => Ok(s),
+        _ => Err(CmdError::WrongType),
+    }
+}
+
+/// Wraps a set for storing under a key.
+pub fn new_value(s: Set) -> NewValue<'static> {
+    NewValue::Object(Box::new(Object::Set(s)))
+}
+
+/// The current set thresholds.
+pub fn limits(ctx: &Ctx<'_>) -> SetLimits {
+    SetLimits::load(&ctx.srv.tun.enc)
+}
+
+// SADD key member [member ...]
+fn sadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let lim = limits(ctx);
+    let key = args.get(1);
+    let hint = args.len() - 2;
+    let mut added = 0i64;
+    match ctx.db.lookup_write(key)? {
+        Some(e) => {
+            let s = set_mut(e)?;
+            s.maybe_convert(hint, &lim);
+            for m in args.iter().skip(2) {
+                added += i64::from(s.add(m, &lim));
+            }
+        }
+        None => {
+            let mut s = Set::create(args.get(2), hint, &lim);
+            for m in args.iter().skip(2) {
+                added += i64::from(s.add(m, &lim));
+            }
+            ctx.db.set(key, new_value(s), None)?;
+        }
+    }
+    ctx.out.int(added);
+    Ok(())
+}
+
+// SREM key member [member ...]
+fn srem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let key = args.get(1);
+    let Some(e) = ctx.db.lookup_write(key)? else {
+        ctx.out.int(0);
+        return Ok(());
+    };
+    let s = set_mut(e)?;
+    let mut removed = 0i64;
+    for m in args.iter().skip(2) {
+        if s.remove(m) {
+            removed += 1;
+            if s.is_empty() {
+                break;
+            }
+        }
+    }
+    if s.is_empty() {
+        ctx.db.remove(key)?;
+    }
+    ctx.out.int(removed);
+    Ok(())
+}
+
+// SISMEMBER key member
+fn sismember(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let found = match ctx.db.lookup_read(args.get(1))? {
+        Some(e) => set_of(e)?.contains(args.get(2)),
+        None => false,
+    };
+    ctx.out.int(i64::from(found));
+    Ok(())
+}
+
+// SMISMEMBER key member [member ...]
+fn smismember(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let s = match ctx.db.lookup_read(args.get(1))? {
+        Some(e) => Some(set_of(e)?),
+        None => None,
+    };
+    ctx.out.array(args.len() - 2);
+    for m in args.iter().skip(2) {
+        ctx.out.int(i64::from(s.is_some_and(|s| s.contains(m))));
+    }
+    Ok(())
+}
+
+// SCARD key
+fn scard(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let n = match ctx.db.lookup_read(args.get(1))? {
+        Some(e) => set_of(e)?.len(),
+        None => 0,
+    };
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+/// The members of `s` in the order Redis's SUNION of that one set gives (the
+/// union is built from an empty intset, so integers come out sorted until the
+/// first non-integer).
+pub fn union_order(s: &Set, lim: &SetLimits) -> Set {
+    let mut u = Set::new_intset();
+    for item in s.iter() {
+        u.add_item(item, lim);
+    }
+    u
+}
+
+// SPOP key [count]
+fn spop(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    if args.len() > 3 {
+        return Err(CmdError::Syntax);
+    }
+    let key = args.get(1);
+    if args.len() == 2 {
+        let Some(e) = ctx.db.lookup_write(key)? else {
+            ctx.out.null();
+            return Ok(());
+        };
+        let s = set_mut(e)?;
+        if let Some(m) = s.pop_random() {
+            ctx.out.bulk(&m);
+        }
+        if s.is_empty() {
+            ctx.db.remove(key)?;
+        }
+        return Ok(());
+    }
+    let positive = || CmdError::err("value is out of range, must be positive");
+    let count = parse_i64_strict(args.get(2)).ok_or_else(positive)?;
+    let count = usize::try_from(count).map_err(|_| positive())?;
+    let lim = limits(ctx);
+    let Some(e) = ctx.db.lookup_write(key)? else {
+        ctx.out.set(0);
+        return Ok(());
+    };
+    let s = set_mut(e)?;
+    if count == 0 {
+        ctx.out.set(0);
+        return Ok(());
+    }
+    if count >= s.len() {
+        // The whole set, in the order of Redis's one-set union, then the key goes.
+        let u = union_order(s, &lim);
+        ctx.out.set(u.len());
+        for item in u.iter() {
+            reply_item(ctx.out, item);
+        }
+        ctx.db.remove(key)?;
+        return Ok(());
+    }
+    let popped = s.pop_many(count, &lim);
+    ctx.out.set(popped.len());
+    for m in &popped {
+        ctx.out.bulk(m);
+    }
+    Ok(())
+}
+
+// SRANDMEMBER key [count]
+fn srandmember(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    if args.len() > 3 {
+        return Err(CmdError::Syntax);
+    }
+    if args.len() == 2 {
+        let Some(e) = ctx.db.lookup_read(args.get(1))? else {
+            ctx.out.null();
+            return Ok(());
+        };
+        if let Some(m) = set_of(e)?.random() {
+            reply_item(ctx.out, m);
+        }
+        return Ok(());
+    }
+    let count = parse_i64_strict(args.get(2)).ok_or(CmdError::NotInteger)?;
+    if count == i64::MIN {
+        return Err(CmdError::err(
+            "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+        ));
+    }
+    let Some(e) = ctx.db.lookup_read(args.get(1))? else {
+        ctx.out.array(0);
+        return Ok(());
+    };
+    let s = set_of(e)?;
+    let size = s.len();
+    let n = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
+    if n == 0 {
+        ctx.out.array(0);
+        return Ok(());
+    }
+    if count < 0 || n == 1 {
+        // Independent draws, repeats allowed.
+        ctx.out.array(n);
+        let start = ctx.out.len();
+        let mut left = n;
+        while left > 0 {
+            let batch = left.min(1000);
+            left -= batch;
+            let picks: Vec<usize> = (0..batch).map(|_| random_index(size)).collect();
+            for m in s.select(&picks) {
+                reply_item(ctx.out, m);
+            }
+            if ctx.out.len() - start > SAMPLE_REPLY_BUDGET {
+                ctx.client.close_after_reply = true;
+                break;
+            }
+        }
+        return Ok(());
+    }
+    if n >= size {
+        ctx.out.array(size);
+        for m in s.iter() {
+            reply_item(ctx.out, m);
+        }
+        return Ok(());
+    }
+    // Distinct members: listpacks answer in their own order, others at random.
+    let mut picks = random_distinct(size, n);
+    if s.is_listpack() {
+        picks.sort_unstable();
+    }
+    ctx.out.array(n);
+    for m in s.select(&picks) {
+        reply_item(ctx.out, m);
+    }
+    Ok(())
+}
+
+// SMOVE source destination member
+fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let (src, dst, member) = (args.get(1), args.get(2), args.get(3));
+    let src_state = ctx.db.lookup_write(src)?.map(|e| set_of(e).is_ok());
+    let dst_state = ctx.db.lookup_write(dst)?.map(|e| set_of(e).is_ok());
+    let Some(src_is_set) = src_state else {
+        ctx.out.int(0);
+        return Ok(());
+    };
+    if !src_is_set || dst_state == Some(false) {
+        return Err(CmdError::WrongType);
+    }
+    if src == dst {
+        let found = match ctx.db.lookup_write(src)? {
+            Some(e) => set_of(e)?.contains(member),
+            None => false,
+        };
+        ctx.out.int(i64::from(found));
+        return Ok(());
+    }
+    let lim = limits(ctx);
+    let removed = match ctx.db.lookup_write(src)? {
+        Some(e) => {
+            let s = set_mut(e)?;
+            let removed = s.remove(member);
+            (removed, s.is_empty())
+        }
+        None => (false, false),
+    };
+    match removed {
+        (false, _) => {
+            ctx.out.int(0);
+            return Ok(());
+        }
+        (true, true) => {
+            ctx.db.remove(src)?;
+        }
+        (true, false) => {}
+    }
+    match ctx.db.lookup_write(dst)? {
+        Some(e) => {
+            set_mut(e)?.add(member, &lim);
+        }
+        None => {
+            let mut s = Set::create(member, 1, &lim);
+            s.add(member, &lim);
+            ctx.db.set(dst, new_value(s), None)?;
+        }
+    }
+    ctx.out.int(1);
+    Ok(())
+}
+
+// SSCAN key cursor [MATCH pattern] [COUNT count]
+fn sscan(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    let cursor = parse_scan_cursor(args.get(2))?;
+    let Some(e) = ctx.db.lookup_read(args.get(1))? else {
+        reply_scan_header(ctx.out, 0, 0);
+        return Ok(());
+    };
+    let s = set_of(e)?;
+    let opts = parse_scan_opts(args, 3)?;
+    let (items, next) = s.scan(cursor, opts.count);
+    let kept: Vec<Item<'_>> = items
+        .into_iter()
+        .filter(|m| opts.matches(&m.to_bytes()))
+        .collect();
+    reply_scan_header(ctx.out, next, kept.len());
+    for m in kept {
+        reply_item(ctx.out, m);
+    }
+    Ok(())
+}

@@ -1,0 +1,944 @@
+//! Connection commands over TCP: PING ECHO QUIT RESET HELLO AUTH SELECT and CLIENT.
+//!
+//! Expected replies were taken from a real Redis server (7.0, plus the documented
+//! 7.2 additions such as CLIENT SETINFO and NO-TOUCH).
+
+// A test that cannot set up or whose reply is wrong should panic.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A server process on a free port, killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(extra: &[&str]) -> Server {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_cinnabar-server"))
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--worker-threads",
+                "2",
+            ])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server { child, port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "server did not start");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        server
+    }
+
+    fn raw(&self) -> Raw {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        Raw(s)
+    }
+
+    fn redis(&self) -> redis::Connection {
+        let c = redis::Client::open(format!("redis://127.0.0.1:{}/", self.port)).unwrap();
+        let con = c.get_connection().unwrap();
+        con.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        con
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A raw RESP connection.
+struct Raw(TcpStream);
+
+fn encode(args: &[&str]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n{a}\r\n", a.len()).as_bytes());
+    }
+    out
+}
+
+impl Raw {
+    fn send(&mut self, args: &[&str]) {
+        self.0.write_all(&encode(args)).unwrap();
+    }
+
+    /// Sends several commands in one write.
+    fn pipeline(&mut self, cmds: &[&[&str]]) {
+        let bytes: Vec<u8> = cmds.iter().flat_map(|c| encode(c)).collect();
+        self.0.write_all(&bytes).unwrap();
+    }
+
+    /// Reads exactly `want.len()` bytes and compares them.
+    fn expect(&mut self, want: &str) {
+        let mut got = vec![0; want.len()];
+        self.0.read_exact(&mut got).unwrap();
+        assert_eq!(String::from_utf8_lossy(&got), want);
+    }
+
+    /// Reads one line (through CRLF).
+    fn line(&mut self) -> String {
+        let mut out = Vec::new();
+        let mut b = [0u8; 1];
+        while !out.ends_with(b"\r\n") {
+            self.0.read_exact(&mut b).unwrap();
+            out.push(b[0]);
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Reads a bulk or verbatim string reply's payload.
+    fn bulk(&mut self) -> String {
+        let header = self.line();
+        let len: usize = header[1..header.len() - 2].parse().unwrap();
+        let mut data = vec![0; len + 2];
+        self.0.read_exact(&mut data).unwrap();
+        data.truncate(len);
+        String::from_utf8(data).unwrap()
+    }
+
+    fn cmd(&mut self, args: &[&str], want: &str) {
+        self.send(args);
+        self.expect(want);
+    }
+
+    /// Asserts the server closed the connection (after any bytes already read).
+    fn expect_closed(&mut self) {
+        let mut b = [0u8; 64];
+        match self.0.read(&mut b) {
+            Ok(0) => {}
+            Ok(n) => panic!("unexpected bytes: {:?}", String::from_utf8_lossy(&b[..n])),
+            Err(e) => assert!(
+                matches!(
+                    e.kind(),
+                    ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
+                ),
+                "expected a close, got {e}"
+            ),
+        }
+    }
+
+    /// Reads a whole HELLO reply (map or flat array: 26 lines either way).
+    fn skip_hello_reply(&mut self) {
+        for _ in 0..26 {
+            self.line();
+        }
+    }
+
+    fn client_id(&mut self) -> u64 {
+        self.send(&["CLIENT", "ID"]);
+        let l = self.line();
+        l[1..l.len() - 2].parse().unwrap()
+    }
+
+    fn client_info(&mut self) -> String {
+        self.send(&["CLIENT", "INFO"]);
+        self.bulk()
+    }
+}
+
+fn cmd<T: redis::FromRedisValue>(
+    con: &mut redis::Connection,
+    args: &[&str],
+) -> redis::RedisResult<T> {
+    let mut c = redis::cmd(args[0]);
+    for a in &args[1..] {
+        c.arg(*a);
+    }
+    c.query(con)
+}
+
+fn err_text(e: redis::RedisError) -> String {
+    format!("{} {}", e.code().unwrap_or(""), e.detail().unwrap_or(""))
+}
+
+/// `field=value` pairs of a CLIENT LIST line.
+fn fields(line: &str) -> Vec<(String, String)> {
+    line.trim_end()
+        .split(' ')
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+fn field(line: &str, name: &str) -> String {
+    fields(line)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+        .unwrap()
+}
+
+/// The CLIENT LIST line of the client with this id, if listed.
+fn list_line(con: &mut redis::Connection, id: u64) -> Option<String> {
+    let list: String = cmd(con, &["CLIENT", "LIST"]).unwrap();
+    list.lines()
+        .find(|l| field(l, "id") == id.to_string())
+        .map(str::to_string)
+}
+
+/// Waits until the client's CLIENT LIST flags contain `flag`.
+fn wait_for_flag(con: &mut redis::Connection, id: u64, flag: char) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if list_line(con, id).is_some_and(|l| field(&l, "flags").contains(flag)) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "client {id} never got flag {flag}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn ping_echo_quit() {
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    c.cmd(&["PING"], "+PONG\r\n");
+    c.cmd(&["ping", "hello"], "$5\r\nhello\r\n");
+    c.cmd(
+        &["PING", "a", "b"],
+        "-ERR wrong number of arguments for 'ping' command\r\n",
+    );
+    c.cmd(&["ECHO", ""], "$0\r\n\r\n");
+    c.cmd(
+        &["ECHO"],
+        "-ERR wrong number of arguments for 'echo' command\r\n",
+    );
+    c.cmd(
+        &["ECHO", "a", "b"],
+        "-ERR wrong number of arguments for 'echo' command\r\n",
+    );
+    // QUIT answers, then closes; what follows it is not run.
+    c.pipeline(&[&["PING"], &["QUIT"], &["PING"]]);
+    c.expect("+PONG\r\n+OK\r\n");
+    c.expect_closed();
+
+    let mut c = srv.raw();
+    c.cmd(&["QUIT", "extra", "args"], "+OK\r\n");
+    c.expect_closed();
+}
+
+#[test]
+fn hello_negotiates_resp3_and_back() {
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    let id = c.client_id();
+    let map_tail = |proto: u8| {
+        format!(
+            "$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.2.4\r\n$5\r\nproto\r\n:{proto}\r\n\
+             $2\r\nid\r\n:{id}\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n\
+             $7\r\nmodules\r\n*0\r\n"
+        )
+    };
+    // Without arguments HELLO reports without switching.
+    c.cmd(&["HELLO"], &format!("*14\r\n{}", map_tail(2)));
+    c.cmd(&["HELLO", "3"], &format!("%7\r\n{}", map_tail(3)));
+    c.cmd(&["PING"], "+PONG\r\n");
+    c.cmd(&["HELLO"], &format!("%7\r\n{}", map_tail(3)));
+    // RESP3 replies: a null, a verbatim string.
+    c.cmd(&["CLIENT", "GETNAME"], "_\r\n");
+    c.send(&["CLIENT", "INFO"]);
+    let header = c.line();
+    assert!(header.starts_with('='), "{header}");
+    let len: usize = header[1..header.len() - 2].parse().unwrap();
+    let mut body = vec![0; len + 2];
+    c.0.read_exact(&mut body).unwrap();
+    assert!(body.starts_with(b"txt:id="));
+    assert!(String::from_utf8_lossy(&body).contains(" resp=3 "));
+    c.cmd(&["HELLO", "2"], &format!("*14\r\n{}", map_tail(2)));
+    c.cmd(&["CLIENT", "GETNAME"], "$-1\r\n");
+
+    c.cmd(&["HELLO", "4"], "-NOPROTO unsupported protocol version\r\n");
+    c.cmd(&["HELLO", "1"], "-NOPROTO unsupported protocol version\r\n");
+    c.cmd(
+        &["HELLO", "abc"],
+        "-ERR Protocol version is not an integer or out of range\r\n",
+    );
+    c.cmd(
+        &["HELLO", "3", "foo"],
+        "-ERR Syntax error in HELLO option 'foo'\r\n",
+    );
+    c.cmd(
+        &["HELLO", "3", "auth", "a"],
+        "-ERR Syntax error in HELLO option 'auth'\r\n",
+    );
+    c.cmd(
+        &["HELLO", "3", "setname"],
+        "-ERR Syntax error in HELLO option 'setname'\r\n",
+    );
+    c.cmd(
+        &["HELLO", "2", "AUTH", "bob", "x"],
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+    );
+    c.cmd(
+        &["HELLO", "3", "SETNAME", "a b"],
+        "-ERR Client names cannot contain spaces, newlines or special characters.\r\n",
+    );
+    // Failed HELLOs left the protocol alone.
+    c.cmd(&["CLIENT", "GETNAME"], "$-1\r\n");
+    // Without a password, the default user takes any password.
+    c.cmd(
+        &[
+            "HELLO", "2", "AUTH", "default", "whatever", "SETNAME", "conn1",
+        ],
+        &format!("*14\r\n{}", map_tail(2)),
+    );
+    c.cmd(&["CLIENT", "GETNAME"], "$5\r\nconn1\r\n");
+}
+
+#[test]
+fn ping_in_resp3_is_plain() {
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    c.send(&["HELLO", "3"]);
+    c.skip_hello_reply();
+    c.cmd(&["PING"], "+PONG\r\n");
+    c.cmd(&["PING", "x"], "$1\r\nx\r\n");
+}
+
+#[test]
+fn client_reply_modes() {
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    // OFF replies nothing, ON replies OK.
+    c.pipeline(&[
+        &["CLIENT", "REPLY", "OFF"],
+        &["PING", "a"],
+        &["CLIENT", "REPLY", "ON"],
+        &["PING", "b"],
+    ]);
+    c.expect("+OK\r\n$1\r\nb\r\n");
+    // SKIP drops only the next reply.
+    c.pipeline(&[&["CLIENT", "REPLY", "SKIP"], &["PING", "a"], &["PING", "b"]]);
+    c.expect("$1\r\nb\r\n");
+    // SKIP twice: the second is the skipped command and skips again.
+    c.pipeline(&[
+        &["CLIENT", "REPLY", "SKIP"],
+        &["CLIENT", "REPLY", "SKIP"],
+        &["PING", "a"],
+        &["PING", "b"],
+    ]);
+    c.expect("$1\r\nb\r\n");
+    // ON, even as the skipped command, ends the skip and answers.
+    c.pipeline(&[
+        &["CLIENT", "REPLY", "SKIP"],
+        &["CLIENT", "REPLY", "ON"],
+        &["PING", "b"],
+    ]);
+    c.expect("+OK\r\n$1\r\nb\r\n");
+    // An error reply is skipped too.
+    c.pipeline(&[
+        &["CLIENT", "REPLY", "SKIP"],
+        &["NOSUCHCOMMAND"],
+        &["PING", "b"],
+    ]);
+    c.expect("$1\r\nb\r\n");
+    // SKIP under OFF does nothing.
+    c.pipeline(&[
+        &["CLIENT", "REPLY", "OFF"],
+        &["CLIENT", "REPLY", "SKIP"],
+        &["PING", "b"],
+        &["CLIENT", "REPLY", "ON"],
+        &["PING", "c"],
+    ]);
+    c.expect("+OK\r\n$1\r\nc\r\n");
+    // RESET turns replies back on and answers; a skipped RESET stays silent.
+    c.pipeline(&[&["CLIENT", "REPLY", "OFF"], &["RESET"], &["PING", "b"]]);
+    c.expect("+RESET\r\n$1\r\nb\r\n");
+    c.pipeline(&[&["CLIENT", "REPLY", "SKIP"], &["RESET"], &["PING", "b"]]);
+    c.expect("$1\r\nb\r\n");
+    c.cmd(&["CLIENT", "REPLY", "maybe"], "-ERR syntax error\r\n");
+    c.cmd(
+        &["CLIENT", "REPLY", "ON", "x"],
+        "-ERR wrong number of arguments for 'client|reply' command\r\n",
+    );
+}
+
+#[test]
+fn reset_restores_a_fresh_connection() {
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    c.pipeline(&[
+        &["SELECT", "3"],
+        &["CLIENT", "SETNAME", "before"],
+        &["CLIENT", "SETINFO", "LIB-NAME", "mylib"],
+        &["CLIENT", "NO-EVICT", "on"],
+        &["CLIENT", "NO-TOUCH", "on"],
+    ]);
+    c.expect("+OK\r\n+OK\r\n+OK\r\n+OK\r\n+OK\r\n");
+    let info = c.client_info();
+    assert_eq!(field(&info, "db"), "3");
+    assert_eq!(field(&info, "name"), "before");
+    assert_eq!(field(&info, "flags"), "eT");
+    c.send(&["HELLO", "3"]);
+    c.skip_hello_reply();
+    c.cmd(&["RESET"], "+RESET\r\n");
+    // Back to RESP2 (a null bulk, not `_`), database 0, no name, no flags;
+    // the library name stays.
+    c.cmd(&["CLIENT", "GETNAME"], "$-1\r\n");
+    let info = c.client_info();
+    assert_eq!(field(&info, "db"), "0");
+    assert_eq!(field(&info, "name"), "");
+    assert_eq!(field(&info, "flags"), "N");
+    assert_eq!(field(&info, "resp"), "2");
+    assert_eq!(field(&info, "lib-name"), "mylib");
+    c.cmd(
+        &["RESET", "x"],
+        "-ERR wrong number of arguments for 'reset' command\r\n",
+    );
+}
+
+#[test]
+fn auth_without_password() {
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    c.cmd(
+        &["AUTH", "x"],
+        "-ERR AUTH <password> called without any password configured for the default user. \
+         Are you sure your configuration is correct?\r\n",
+    );
+    c.cmd(&["AUTH", "default", "anything"], "+OK\r\n");
+    c.cmd(
+        &["AUTH", "bob", "x"],
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+    );
+    c.cmd(&["AUTH", "a", "b", "c"], "-ERR syntax error\r\n");
+    c.cmd(
+        &["AUTH"],
+        "-ERR wrong number of arguments for 'auth' command\r\n",
+    );
+}
+
+#[test]
+fn auth_with_password() {
+    let srv = Server::start(&["--requirepass", "secret"]);
+    let mut c = srv.raw();
+    c.cmd(&["PING"], "-NOAUTH Authentication required.\r\n");
+    let noauth_hello = "-NOAUTH HELLO must be called with the client already authenticated, otherwise the \
+                        HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and \
+                        select the RESP protocol version at the same time\r\n";
+    c.cmd(&["HELLO", "3"], noauth_hello);
+    c.cmd(&["HELLO"], noauth_hello);
+    let wrongpass = "-WRONGPASS invalid username-password pair or user is disabled.\r\n";
+    c.cmd(&["HELLO", "3", "AUTH", "default", "wrong"], wrongpass);
+    c.cmd(&["AUTH", "wrong"], wrongpass);
+    c.cmd(&["AUTH", "bob", "secret"], wrongpass);
+    c.cmd(&["CLIENT", "ID"], "-NOAUTH Authentication required.\r\n");
+    c.cmd(&["AUTH", "secret"], "+OK\r\n");
+    c.cmd(&["PING"], "+PONG\r\n");
+    // RESET logs the connection out again.
+    c.cmd(&["RESET"], "+RESET\r\n");
+    c.cmd(&["PING"], "-NOAUTH Authentication required.\r\n");
+    c.cmd(&["AUTH", "default", "secret"], "+OK\r\n");
+    c.cmd(&["RESET"], "+RESET\r\n");
+    // HELLO can authenticate and name in one go.
+    c.send(&["HELLO", "2", "AUTH", "default", "secret", "SETNAME", "n1"]);
+    c.expect("*14\r\n");
+    for _ in 0..25 {
+        c.line();
+    }
+    c.cmd(&["CLIENT", "GETNAME"], "$2\r\nn1\r\n");
+
+    // The redis crate authenticates with the URL's password.
+    let client = redis::Client::open(format!("redis://:secret@127.0.0.1:{}/", srv.port)).unwrap();
+    let mut con = client.get_connection().unwrap();
+    let pong: String = cmd(&mut con, &["PING"]).unwrap();
+    assert_eq!(pong, "PONG");
+}
+
+#[test]
+fn select_databases() {
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    c.cmd(&["SELECT", "16"], "-ERR DB index is out of range\r\n");
+    c.cmd(&["SELECT", "-1"], "-ERR DB index is out of range\r\n");
+    c.cmd(
+        &["SELECT", "abc"],
+        "-ERR value is not an integer or out of range\r\n",
+    );
+    c.cmd(
+        &["SELECT", "1.5"],
+        "-ERR value is not an integer or out of range\r\n",
+    );
+    c.cmd(
+        &["SELECT", "99999999999"],
+        "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n",
+    );
+    c.cmd(&["SELECT", "15"], "+OK\r\n");
+    c.cmd(&["SET", "k", "v15"], "+OK\r\n");
+    assert_eq!(field(&c.client_info(), "db"), "15");
+    c.cmd(&["SELECT", "0"], "+OK\r\n");
+    c.cmd(&["GET", "k"], "$-1\r\n");
+    c.cmd(&["SELECT", "15"], "+OK\r\n");
+    c.cmd(&["GET", "k"], "$3\r\nv15\r\n");
+}
+
+#[test]
+fn client_names_and_library_info() {
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    c.cmd(&["CLIENT", "GETNAME"], "$-1\r\n");
+    c.cmd(
+        &["CLIENT", "SETNAME", "a b"],
+        "-ERR Client names cannot contain spaces, newlines or special characters.\r\n",
+    );
+    c.cmd(
+        &["CLIENT", "SETNAME", "a\nb"],
+        "-ERR Client names cannot contain spaces, newlines or special characters.\r\n",
+    );
+    c.cmd(&["CLIENT", "SETNAME", "worker-1"], "+OK\r\n");
+    c.cmd(&["CLIENT", "GETNAME"], "$8\r\nworker-1\r\n");
+    c.cmd(&["CLIENT", "SETNAME", ""], "+OK\r\n");
+    c.cmd(&["CLIENT", "GETNAME"], "$-1\r\n");
+    c.cmd(
+        &["CLIENT", "SETINFO", "foo", "bar"],
+        "-ERR Unrecognized option 'foo'\r\n",
+    );
+    c.cmd(
+        &["CLIENT", "SETINFO", "lib-name", "a b"],
+        "-ERR lib-name cannot contain spaces, newlines or special characters.\r\n",
+    );
+    c.cmd(
+        &["CLIENT", "SETINFO", "LIB-VER", "1 2"],
+        "-ERR LIB-VER cannot contain spaces, newlines or special characters.\r\n",
+    );
+    c.cmd(
+        &["CLIENT", "SETINFO", "LIB-NAME", "redis-py(cinnabar_v1)"],
+        "+OK\r\n",
+    );
+    c.cmd(&["CLIENT", "SETINFO", "lib-ver", "5.0.1"], "+OK\r\n");
+    let info = c.client_info();
+    assert_eq!(field(&info, "lib-name"), "redis-py(cinnabar_v1)");
+    assert_eq!(field(&info, "lib-ver"), "5.0.1");
+    c.cmd(&["CLIENT", "SETINFO", "lib-ver", ""], "+OK\r\n");
+    assert_eq!(field(&c.client_info(), "lib-ver"), "");
+    c.cmd(
+        &["CLIENT", "SETINFO", "lib-ver"],
+        "-ERR wrong number of arguments for 'client|setinfo' command\r\n",
+    );
+    c.cmd(
+        &["CLIENT", "NOSUCH"],
+        "-ERR unknown subcommand 'NOSUCH'. Try CLIENT HELP.\r\n",
+    );
+    c.cmd(
+        &["CLIENT"],
+        "-ERR wrong number of arguments for 'client' command\r\n",
+    );
+}
+
+#[test]
+fn client_info_line_format() {
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    let local = c.0.local_addr().unwrap();
+    let id = c.client_id();
+    let info = c.client_info();
+    assert!(info.ends_with('\n') && !info.trim_end().contains('\n'));
+    let names: Vec<String> = fields(&info).into_iter().map(|(k, _)| k).collect();
+    let expected = [
+        "id",
+        "addr",
+        "laddr",
+        "fd",
+        "name",
+        "age",
+        "idle",
+        "flags",
+        "db",
+        "sub",
+        "psub",
+        "ssub",
+        "multi",
+        "qbuf",
+        "qbuf-free",
+        "argv-mem",
+        "multi-mem",
+        "rbs",
+        "rbp",
+        "obl",
+        "oll",
+        "omem",
+        "tot-mem",
+        "events",
+        "cmd",
+        "user",
+        "redir",
+        "resp",
+        "lib-name",
+        "lib-ver",
+    ];
+    assert_eq!(names, expected);
+    assert_eq!(field(&info, "id"), id.to_string());
+    assert_eq!(field(&info, "addr"), local.to_string());
+    assert_eq!(field(&info, "laddr"), format!("127.0.0.1:{}", srv.port));
+    assert_eq!(field(&info, "flags"), "N");
+    assert_eq!(field(&info, "multi"), "-1");
+    assert_eq!(field(&info, "argv-mem"), "10");
+    assert_eq!(field(&info, "qbuf"), "26");
+    assert_eq!(field(&info, "cmd"), "client|info");
+    assert_eq!(field(&info, "user"), "default");
+    assert_eq!(field(&info, "redir"), "-1");
+    assert_eq!(field(&info, "resp"), "2");
+    assert_eq!(field(&info, "events"), "r");
+    for numeric in [
+        "fd",
+        "age",
+        "idle",
+        "qbuf-free",
+        "rbs",
+        "rbp",
+        "obl",
+        "oll",
+        "omem",
+        "tot-mem",
+    ] {
+        field(&info, numeric).parse::<u64>().unwrap();
+    }
+}
+
+#[test]
+fn client_list_shows_everyone() {
+    let srv = Server::start(&[]);
+    let mut cons: Vec<redis::Connection> = (0..4).map(|_| srv.redis()).collect();
+    let mut ids = Vec::new();
+    for (i, con) in cons.iter_mut().enumerate() {
+        let _: () = cmd(con, &["CLIENT", "SETNAME", &format!("c{i}")]).unwrap();
+        ids.push(cmd::<u64>(con, &["CLIENT", "ID"]).unwrap());
+    }
+    let _: () = cmd(&mut cons[2], &["SELECT", "5"]).unwrap();
+    let list: String = cmd(&mut cons[0], &["CLIENT", "LIST"]).unwrap();
+    for (i, id) in ids.iter().enumerate() {
+        let line = list
+            .lines()
+            .find(|l| field(l, "id") == id.to_string())
+            .unwrap();
+        assert_eq!(field(line, "name"), format!("c{i}"));
+        assert_eq!(field(line, "lib-name"), "redis-rs");
+        let expected_cmd = match i {
+            0 => "client|list",
+            2 => "select",
+            _ => "client|id",
+        };
+        assert_eq!(field(line, "cmd"), expected_cmd);
+        assert_eq!(field(line, "db"), if i == 2 { "5" } else { "0" });
+    }
+    // Lines come by increasing id.
+    let listed: Vec<u64> = list
+        .lines()
+        .map(|l| field(l, "id").parse().unwrap())
+        .collect();
+    assert!(listed.windows(2).all(|w| w[0] < w[1]));
+
+    let by_id: String = cmd(
+        &mut cons[0],
+        &[
+            "CLIENT",
+            "LIST",
+            "ID",
+            &ids[3].to_string(),
+            "999999",
+            &ids[1].to_string(),
+        ],
+    )
+    .unwrap();
+    let got: Vec<String> = by_id.lines().map(|l| field(l, "name")).collect();
+    assert_eq!(got, ["c3", "c1"]);
+    let normal: String = cmd(&mut cons[0], &["CLIENT", "LIST", "TYPE", "normal"]).unwrap();
+    assert!(ids
+        .iter()
+        .all(|id| normal.lines().any(|l| field(l, "id") == id.to_string())));
+    for ty in ["pubsub", "master", "replica", "slave"] {
+        let none: String = cmd(&mut cons[0], &["CLIENT", "LIST", "TYPE", ty]).unwrap();
+        assert_eq!(none, "");
+    }
+    let e = cmd::<String>(&mut cons[0], &["CLIENT", "LIST", "TYPE", "foo"]).unwrap_err();
+    assert_eq!(err_text(e), "ERR Unknown client type 'foo'");
+    let e = cmd::<String>(&mut cons[0], &["CLIENT", "LIST", "ID", "1", "abc"]).unwrap_err();
+    assert_eq!(err_text(e), "ERR Invalid client ID");
+    let e = cmd::<String>(&mut cons[0], &["CLIENT", "LIST", "xx"]).unwrap_err();
+    assert_eq!(err_text(e), "ERR syntax error");
+    let e =
+        cmd::<String>(&mut cons[0], &["CLIENT", "LIST", "TYPE", "normal", "extra"]).unwrap_err();
+    assert_eq!(err_text(e), "ERR syntax error");
+}
+
+#[test]
+fn client_kill_across_connections() {
+    let srv = Server::start(&[]);
+    let mut admin = srv.redis();
+    // Raw victims, so their closing is observable.
+    let mut victims: Vec<Raw> = (0..4).map(|_| srv.raw()).collect();
+    let ids: Vec<u64> = victims.iter_mut().map(Raw::client_id).collect();
+    let addrs: Vec<String> = victims
+        .iter()
+        .map(|v| v.0.local_addr().unwrap().to_string())
+        .collect();
+
+    // By id.
+    let n: i64 = cmd(&mut admin, &["CLIENT", "KILL", "ID", &ids[0].to_string()]).unwrap();
+    assert_eq!(n, 1);
+    victims[0].expect_closed();
+    assert!(list_line(&mut admin, ids[0]).is_none());
+    let n: i64 = cmd(&mut admin, &["CLIENT", "KILL", "ID", &ids[0].to_string()]).unwrap();
+    assert_eq!(n, 0);
+
+    // The old form, by address.
+    let ok: String = cmd(&mut admin, &["CLIENT", "KILL", &addrs[1]]).unwrap();
+    assert_eq!(ok, "OK");
+    victims[1].expect_closed();
+    let e = cmd::<String>(&mut admin, &["CLIENT", "KILL", &addrs[1]]).unwrap_err();
+    assert_eq!(err_text(e), "ERR No such client");
+
+    // ADDR and a filter that does not match.
+    let n: i64 = cmd(
+        &mut admin,
+        &["CLIENT", "KILL", "ADDR", &addrs[2], "TYPE", "pubsub"],
+    )
+    .unwrap();
+    assert_eq!(n, 0);
+    let n: i64 = cmd(
+        &mut admin,
+        &[
+            "CLIENT", "KILL", "ADDR", &addrs[2], "TYPE", "normal", "USER", "default",
+        ],
+    )
+    .unwrap();
+    assert_eq!(n, 1);
+    victims[2].expect_closed();
+
+    // Everyone but me on this local address (SKIPME defaults to yes).
+    let laddr = format!("127.0.0.1:{}", srv.port);
+    let n: i64 = cmd(&mut admin, &["CLIENT", "KILL", "LADDR", &laddr]).unwrap();
+    assert!(n >= 1);
+    victims[3].expect_closed();
+    let after: String = cmd(&mut admin, &["CLIENT", "LIST"]).unwrap();
+    assert_eq!(after.lines().count(), 1, "{after}");
+    let pong: String = cmd(&mut admin, &["PING"]).unwrap();
+    assert_eq!(pong, "PONG");
+
+    // Errors.
+    for (args, want) in [
+        (
+            &["CLIENT", "KILL", "ID", "0"][..],
+            "ERR client-id should be greater than 0",
+        ),
+        (
+            &["CLIENT", "KILL", "ID", "abc"][..],
+            "ERR client-id should be greater than 0",
+        ),
+        (
+            &["CLIENT", "KILL", "TYPE", "foo"][..],
+            "ERR Unknown client type 'foo'",
+        ),
+        (
+            &["CLIENT", "KILL", "USER", "bob"][..],
+            "ERR No such user 'bob'",
+        ),
+        (
+            &["CLIENT", "KILL", "SKIPME", "maybe"][..],
+            "ERR syntax error",
+        ),
+        (&["CLIENT", "KILL", "foo", "bar"][..], "ERR syntax error"),
+        (
+            &["CLIENT", "KILL", "ID", "5", "TYPE"][..],
+            "ERR syntax error",
+        ),
+        (
+            &["CLIENT", "KILL"][..],
+            "ERR wrong number of arguments for 'client|kill' command",
+        ),
+    ] {
+        let e = cmd::<redis::Value>(&mut admin, args).unwrap_err();
+        assert_eq!(err_text(e), want, "{args:?}");
+    }
+}
+
+#[test]
+fn client_kill_self() {
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    let id = c.client_id();
+    c.cmd(&["CLIENT", "KILL", "ID", &id.to_string()], ":0\r\n");
+    c.pipeline(&[
+        &["CLIENT", "KILL", "ID", &id.to_string(), "SKIPME", "no"],
+        &["PING"],
+    ]);
+    c.expect(":1\r\n");
+    c.expect_closed();
+
+    let mut c = srv.raw();
+    let addr = c.0.local_addr().unwrap().to_string();
+    c.cmd(&["CLIENT", "KILL", &addr], "+OK\r\n");
+    c.expect_closed();
+}
+
+#[test]
+fn client_pause_write_holds_writers_until_unpause() {
+    let srv = Server::start(&[]);
+    let mut admin = srv.redis();
+    let mut writer = srv.raw();
+    let writer_id = writer.client_id();
+    let _: () = cmd(&mut admin, &["CLIENT", "PAUSE", "100000", "WRITE"]).unwrap();
+    writer.send(&["SET", "held", "1"]);
+    // The writer waits, flagged like a blocked client...
+    wait_for_flag(&mut admin, writer_id, 'b');
+    // ...while reads and non-write commands go through, and the write has not happened.
+    let v: Option<String> = cmd(&mut admin, &["GET", "held"]).unwrap();
+    assert_eq!(v, None);
+    let mut reader = srv.raw();
+    reader.cmd(&["PING"], "+PONG\r\n");
+    reader.cmd(&["GET", "held"], "$-1\r\n");
+    let _: () = cmd(&mut admin, &["CLIENT", "UNPAUSE"]).unwrap();
+    writer.expect("+OK\r\n");
+    let v: Option<String> = cmd(&mut admin, &["GET", "held"]).unwrap();
+    assert_eq!(v.as_deref(), Some("1"));
+    assert_eq!(
+        field(&list_line(&mut admin, writer_id).unwrap(), "flags"),
+        "N"
+    );
+    writer.cmd(&["SET", "free", "2"], "+OK\r\n");
+}
+
+#[test]
+fn client_pause_keeps_pipelined_order() {
+    let srv = Server::start(&[]);
+    let mut admin = srv.redis();
+    let mut writer = srv.raw();
+    let writer_id = writer.client_id();
+    let _: () = cmd(&mut admin, &["CLIENT", "PAUSE", "100000", "WRITE"]).unwrap();
+    // A read before the write runs; the write and everything after it wait.
+    writer.pipeline(&[
+        &["PING", "before"],
+        &["INCR", "n"],
+        &["PING", "after"],
+        &["INCR", "n"],
+    ]);
+    writer.expect("$6\r\nbefore\r\n");
+    wait_for_flag(&mut admin, writer_id, 'b');
+    let _: () = cmd(&mut admin, &["CLIENT", "UNPAUSE"]).unwrap();
+    writer.expect(":1\r\n$5\r\nafter\r\n:2\r\n");
+}
+
+#[test]
+fn client_pause_all_holds_everything_until_timeout() {
+    let srv = Server::start(&[]);
+    let mut admin = srv.raw();
+    let mut other = srv.raw();
+    let started = Instant::now();
+    admin.cmd(&["CLIENT", "PAUSE", "300", "ALL"], "+OK\r\n");
+    other.send(&["PING"]);
+    admin.send(&["CLIENT", "UNPAUSE"]);
+    // Nothing runs before the pause ends, not even UNPAUSE.
+    other.expect("+PONG\r\n");
+    admin.expect("+OK\r\n");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[test]
+fn client_pause_arguments() {
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    c.cmd(
+        &["CLIENT", "PAUSE", "abc", "foo"],
+        "-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n",
+    );
+    c.cmd(
+        &["CLIENT", "PAUSE", "abc"],
+        "-ERR timeout is not an integer or out of range\r\n",
+    );
+    c.cmd(&["CLIENT", "PAUSE", "-1"], "-ERR timeout is negative\r\n");
+    c.cmd(
+        &["CLIENT", "PAUSE", "1", "2", "3"],
+        "-ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.\r\n",
+    );
+    c.cmd(
+        &["CLIENT", "PAUSE"],
+        "-ERR wrong number of arguments for 'client|pause' command\r\n",
+    );
+    // A zero timeout pauses nothing.
+    c.cmd(&["CLIENT", "PAUSE", "0"], "+OK\r\n");
+    c.cmd(&["SET", "k", "v"], "+OK\r\n");
+    c.cmd(&["CLIENT", "UNPAUSE"], "+OK\r\n");
+    c.cmd(
+        &["CLIENT", "UNPAUSE", "x"],
+        "-ERR wrong number of arguments for 'client|unpause' command\r\n",
+    );
+}
+
+#[test]
+fn client_flags_and_misc_subcommands() {
+    let srv = Server::start(&[]);
+    let mut c = srv.raw();
+    c.cmd(&["CLIENT", "NO-EVICT", "on"], "+OK\r\n");
+    c.cmd(&["CLIENT", "NO-TOUCH", "ON"], "+OK\r\n");
+    assert_eq!(field(&c.client_info(), "flags"), "eT");
+    c.cmd(&["CLIENT", "NO-EVICT", "off"], "+OK\r\n");
+    c.cmd(&["CLIENT", "NO-TOUCH", "off"], "+OK\r\n");
+    assert_eq!(field(&c.client_info(), "flags"), "N");
+    c.cmd(&["CLIENT", "NO-EVICT", "maybe"], "-ERR syntax error\r\n");
+    c.cmd(&["CLIENT", "NO-TOUCH", "maybe"], "-ERR syntax error\r\n");
+
+    c.cmd(
+        &["CLIENT", "UNBLOCK", "1", "foo"],
+        "-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n",
+    );
+    c.cmd(
+        &["CLIENT", "UNBLOCK", "abc"],
+        "-ERR value is not an integer or out of range\r\n",
+    );
+    c.cmd(
+        &["CLIENT", "UNBLOCK", "1", "timeout", "x"],
+        "-ERR unknown subcommand or wrong number of arguments for 'UNBLOCK'. Try CLIENT HELP.\r\n",
+    );
+    let id = c.client_id();
+    c.cmd(&["CLIENT", "UNBLOCK", &id.to_string()], ":0\r\n");
+    c.cmd(&["CLIENT", "UNBLOCK", "999999", "ERROR"], ":0\r\n");
+
+    c.cmd(&["CLIENT", "GETREDIR"], ":-1\r\n");
+    c.cmd(
+        &["CLIENT", "TRACKINGINFO"],
+        "*6\r\n$5\r\nflags\r\n*1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n",
+    );
+    c.cmd(
+        &["CLIENT", "CACHING", "yes"],
+        "-ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode \
+         enabled\r\n",
+    );
+
+    c.send(&["CLIENT", "HELP"]);
+    let header = c.line();
+    let n: usize = header[1..header.len() - 2].parse().unwrap();
+    assert!(n > 10);
+    let first = c.line();
+    assert!(first.starts_with("+CLIENT <subcommand>"), "{first}");
+    for _ in 1..n {
+        assert!(c.line().starts_with('+'));
+    }
+    c.cmd(&["PING"], "+PONG\r\n");
+}
