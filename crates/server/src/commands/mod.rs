@@ -24,6 +24,7 @@ pub mod set;
 pub mod setops;
 pub mod slowlog;
 pub mod string;
+pub mod zset;
 
 use std::collections::HashMap;
 
@@ -415,6 +416,7 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         hash::COMMANDS,
         set::COMMANDS,
         setops::COMMANDS,
+        zset::COMMANDS,
     ]
 }
 

@@ -76,7 +76,14 @@ impl BigZSet {
 
     /// Builds a set from distinct members already sorted by (score, member).
     pub fn from_sorted(items: Vec<(f64, Vec<u8>)>) -> BigZSet {
-        let mut z = BigZSet::with_capacity(items.len());
+        let n = items.len();
+        BigZSet::from_sorted_with_capacity(items, n)
+    }
+
+    /// [`from_sorted`](Self::from_sorted), with the member index sized for
+    /// about `capacity` members.
+    pub fn from_sorted_with_capacity(items: Vec<(f64, Vec<u8>)>, capacity: usize) -> BigZSet {
+        let mut z = BigZSet::with_capacity(capacity.max(items.len()));
         let mut order = Vec::with_capacity(items.len());
         for (score, member) in items {
             let id = z.slots.0.len() as u32;
@@ -269,6 +276,7 @@ impl BigZSet {
         let rank = if last { self.len().checked_sub(1)? } else { 0 };
         let (score, id) = self.tree.remove_rank(rank)?;
         let member = self.release(id);
+        self.after_removals();
         Some((member.into_vec(), score))
     }
 
@@ -289,7 +297,10 @@ impl BigZSet {
         let mut pos = self.tree.first();
         while let Some(p) = pos {
             let (score, id) = self.tree.get(p);
-            items.push((score, std::mem::take(&mut self.slots.0[id as usize].member).into_vec()));
+            items.push((
+                score,
+                std::mem::take(&mut self.slots.0[id as usize].member).into_vec(),
+            ));
             pos = self.tree.next(p);
         }
         *self = BigZSet::from_sorted(items);
@@ -316,26 +327,13 @@ impl BigZSet {
         (&self.slots.0[id as usize].member, score)
     }
 
-    /// Walks members from rank `start`, forward or backward (rank counted from the
-    /// end when `reverse`), while `f` returns true.
-    pub fn walk(&self, start: usize, reverse: bool, mut f: impl FnMut(Elem<'_>) -> bool) {
-        let Some(rank) = (if reverse {
-            self.len().checked_sub(start + 1)
-        } else {
-            Some(start)
-        }) else {
-            return;
-        };
-        let mut pos = self.tree.select(rank);
-        while let Some(p) = pos {
-            if !f(self.elem(p)) {
-                return;
-            }
-            pos = if reverse {
-                self.tree.prev(p)
-            } else {
-                self.tree.next(p)
-            };
+    /// Iterates from the member of ascending rank `rank`, towards higher ranks,
+    /// or towards lower ranks when `reverse`.
+    pub fn iter_from(&self, rank: usize, reverse: bool) -> BigIter<'_> {
+        BigIter {
+            z: self,
+            pos: self.tree.select(rank),
+            reverse,
         }
     }
 
@@ -346,7 +344,7 @@ impl BigZSet {
 
     /// One ZSCAN step over the hash table: calls `f` for the members of the visited
     /// buckets and returns the next cursor (0 when done).
-    pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(Elem<'_>)) -> u64 {
+    pub fn scan<'a>(&'a self, cursor: u64, count: usize, mut f: impl FnMut(Elem<'a>)) -> u64 {
         let mask = self.mask() as u64;
         let mut v = cursor;
         let mut seen = 0usize;
@@ -369,14 +367,35 @@ impl BigZSet {
         }
     }
 
-    /// Every member in order, with scores (for conversions).
-    pub fn iter(&self) -> impl Iterator<Item = Elem<'_>> + '_ {
-        let mut pos = self.tree.first();
-        std::iter::from_fn(move || {
-            let p = pos?;
-            pos = self.tree.next(p);
-            Some(self.elem(p))
-        })
+    /// Every member in order, with scores.
+    pub fn iter(&self) -> BigIter<'_> {
+        BigIter {
+            z: self,
+            pos: self.tree.first(),
+            reverse: false,
+        }
+    }
+}
+
+/// A walk over a [`BigZSet`] in rank order (see [`BigZSet::iter_from`]).
+pub struct BigIter<'a> {
+    z: &'a BigZSet,
+    pos: Option<Pos>,
+    reverse: bool,
+}
+
+impl<'a> Iterator for BigIter<'a> {
+    type Item = Elem<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Elem<'a>> {
+        let p = self.pos?;
+        self.pos = if self.reverse {
+            self.z.tree.prev(p)
+        } else {
+            self.z.tree.next(p)
+        };
+        Some(self.z.elem(p))
     }
 }
 
@@ -452,7 +471,11 @@ mod tests {
         }
         assert_eq!(z.remove_rank_range(0, 3999), 4000);
         assert_eq!(z.len(), 1000);
-        assert!(z.slots.0.len() <= 1000 + 1024, "compacted: {}", z.slots.0.len());
+        assert!(
+            z.slots.0.len() <= 1000 + 1024,
+            "compacted: {}",
+            z.slots.0.len()
+        );
         assert_eq!(z.score(b"x4500"), Some(4500.0));
         assert_eq!(z.rank(b"x4000"), Some((0, 4000.0)));
     }

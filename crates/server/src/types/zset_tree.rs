@@ -822,10 +822,16 @@ impl Tree {
                 let s = &inner.seps[i];
                 let key = (s.score, s.member.to_vec());
                 if let Some(f) = &f {
-                    assert!(key.0 < f.0 || (key.0 == f.0 && key.1 <= f.1), "sep <= first");
+                    assert!(
+                        key.0 < f.0 || (key.0 == f.0 && key.1 <= f.1),
+                        "sep <= first"
+                    );
                 }
                 if let Some(pl) = &last {
-                    assert!(pl.0 < key.0 || (pl.0 == key.0 && pl.1 < key.1), "prev < sep");
+                    assert!(
+                        pl.0 < key.0 || (pl.0 == key.0 && pl.1 < key.1),
+                        "prev < sep"
+                    );
                 }
             }
             if first.is_none() {
@@ -927,8 +933,7 @@ mod tests {
             if step % 997 == 0 {
                 t.check(&names);
                 model.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                let flat: Vec<(f64, Vec<u8>)> =
-                    model.iter().map(|e| (e.0, e.1.clone())).collect();
+                let flat: Vec<(f64, Vec<u8>)> = model.iter().map(|e| (e.0, e.1.clone())).collect();
                 assert_eq!(collect(&t, &names), flat);
                 for (rank, e) in model.iter().enumerate().step_by(37) {
                     let probe = Probe::Key(e.0, &e.1, false);
@@ -955,21 +960,32 @@ mod tests {
 
     #[test]
     fn sequential_inserts_fill_leaves_and_bulk_build_matches() {
-        let names = Names((0..20_000u32).map(|i| format!("k{i:06}").into_bytes()).collect());
+        let names = Names(
+            (0..20_000u32)
+                .map(|i| format!("k{i:06}").into_bytes())
+                .collect(),
+        );
         let mut t = Tree::new();
         for i in 0..20_000u32 {
             t.insert(f64::from(i), i, &names);
         }
         t.check(&names);
         // Appending keeps leaves (almost) full.
-        assert!(t.leaves.len() <= 20_000 / LEAF_CAP + 2, "{}", t.leaves.len());
+        assert!(
+            t.leaves.len() <= 20_000 / LEAF_CAP + 2,
+            "{}",
+            t.leaves.len()
+        );
         let items: Vec<(f64, u32)> = (0..20_000u32).map(|i| (f64::from(i), i)).collect();
         let b = Tree::from_sorted(&items, &names);
         b.check(&names);
         assert_eq!(collect(&b, &names), collect(&t, &names));
         let mut b = b;
         for i in (0..20_000u32).step_by(3) {
-            assert_eq!(b.remove(f64::from(i), &names.0[i as usize], &names), Some(i));
+            assert_eq!(
+                b.remove(f64::from(i), &names.0[i as usize], &names),
+                Some(i)
+            );
         }
         b.check(&names);
         // Reverse walk.
