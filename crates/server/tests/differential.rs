@@ -109,6 +109,7 @@ const CASE_FILES: &[&str] = &[
     "server.txt",
     "sets.txt",
     "strings.txt",
+    "zsets.txt",
 ];
 
 #[test]
@@ -154,6 +155,11 @@ fn hashes() {
 #[test]
 fn sets() {
     run_case_file("sets.txt");
+}
+
+#[test]
+fn zsets() {
+    run_case_file("zsets.txt");
 }
 
 /// Every `.txt` file in `tests/diff` must be listed in [`CASE_FILES`] and
