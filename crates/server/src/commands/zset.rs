@@ -294,25 +294,31 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, mut flags: AddFlags) -> CmdR
         if exists {
             z.maybe_convert(elements, &lim);
         }
-        for (j, &score) in scores.iter().enumerate() {
-            let member = args.get(idx + 2 * j + 1);
-            match z.add(score, member, flags, &lim) {
-                Err(_) => return Err(CmdError::err("resulting score is not a number (NaN)")),
-                Ok(AddOutcome::Added(s)) => {
+        let pairs: Vec<(f64, &[u8])> = scores
+            .iter()
+            .enumerate()
+            .map(|(j, &score)| (score, args.get(idx + 2 * j + 1)))
+            .collect();
+        let outcomes = z
+            .add_all(&pairs, flags, &lim)
+            .map_err(|_| CmdError::err("resulting score is not a number (NaN)"))?;
+        for outcome in outcomes {
+            match outcome {
+                AddOutcome::Added(s) => {
                     added += 1;
                     processed += 1;
                     last = s;
                 }
-                Ok(AddOutcome::Updated(s)) => {
+                AddOutcome::Updated(s) => {
                     updated += 1;
                     processed += 1;
                     last = s;
                 }
-                Ok(AddOutcome::Unchanged(s)) => {
+                AddOutcome::Unchanged(s) => {
                     processed += 1;
                     last = s;
                 }
-                Ok(AddOutcome::Skipped) => {}
+                AddOutcome::Skipped => {}
             }
         }
         if added > 0 {

@@ -12,6 +12,7 @@ pub mod packed;
 pub mod set;
 pub mod zset;
 pub mod zset_big;
+pub mod zset_pack;
 pub mod zset_range;
 pub mod zset_tree;
 
