@@ -14,7 +14,8 @@ use super::zset::{
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
-use crate::types::zset::{Scored, ZSet};
+use crate::types::packed::Item;
+use crate::types::zset::{AddFlags, Scored, ZSet};
 
 const ZS: u64 = acl::SORTEDSET;
 
@@ -217,6 +218,7 @@ fn zrange_generic(
         By::Lex => Parsed::Lex(lex_range(min, max)?),
         _ => Parsed::Rank(long_arg(min)?, long_arg(max)?),
     };
+    let lim = limits(ctx);
     let Some(z) = read_zset(&mut ctx.db, args.get(src))? else {
         match store {
             Some(dst) => {
@@ -243,15 +245,22 @@ fn zrange_generic(
         reply_scored(ctx.out, &items, withscores);
         return Ok(());
     };
-    let mut owned: Vec<(Vec<u8>, f64)> = items
-        .into_iter()
-        .map(|(m, s)| (m.to_bytes().into_owned(), s))
+    // As Redis does: a set sized for the result, then every member added in
+    // the order the range gives them (a listpack stores `-0` as 0 until it
+    // converts, a skiplist keeps it).
+    let mut built = ZSet::create(hint, 0, &lim);
+    let pairs: Vec<(f64, &[u8])> = items
+        .iter()
+        .map(|(m, s)| match m {
+            Item::Str(b) => (*s, *b),
+            _ => (*s, &[][..]),
+        })
         .collect();
-    if reverse {
-        owned.reverse();
-    }
-    let lim = limits(ctx);
-    let n = store_zset(&mut ctx.db, dst, ZSet::from_sorted(owned, hint, &lim))?;
+    // Scores come from a set: never NaN.
+    let _ = built.add_all(&pairs, AddFlags::default(), &lim);
+    drop(pairs);
+    drop(items);
+    let n = store_zset(&mut ctx.db, dst, built)?;
     ctx.out.int(n as i64);
     Ok(())
 }

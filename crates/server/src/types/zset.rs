@@ -416,6 +416,8 @@ impl ZSet {
                 if score.is_nan() {
                     return Err(NanScore);
                 }
+                // What the listpack would store: `-0` is kept as the integer 0.
+                let kept = if score == 0.0 { 0.0 } else { score };
                 let found = model.iter().position(|(m, _)| m.as_slice() == member);
                 let outcome = match found {
                     Some(_) if flags.nx => AddOutcome::Skipped,
@@ -427,7 +429,7 @@ impl ZSet {
                             AddOutcome::Unchanged(score)
                         } else {
                             let (m, _) = model.remove(at);
-                            sorted_insert(&mut model, m, score);
+                            sorted_insert(&mut model, m, kept);
                             AddOutcome::Updated(score)
                         }
                     }
@@ -447,7 +449,7 @@ impl ZSet {
                             break;
                         }
                         bytes += member.len() + 10;
-                        sorted_insert(&mut model, member.to_vec(), score);
+                        sorted_insert(&mut model, member.to_vec(), kept);
                         AddOutcome::Added(score)
                     }
                 };

@@ -797,7 +797,7 @@ impl Tree {
         node: u32,
         height: u32,
         m: &M,
-    ) -> (usize, Option<(f64, Vec<u8>)>, Option<(f64, Vec<u8>)>) {
+    ) -> (usize, Option<OwnedKey>, Option<OwnedKey>) {
         if height == 0 {
             let l = self.leaf(node);
             let first = (l.len > 0).then(|| (l.scores[0], m.member(l.ids[0]).to_vec()));
@@ -844,6 +844,10 @@ impl Tree {
         (total, first, last)
     }
 }
+
+/// A copied (score, member) key (invariant checks).
+#[cfg(test)]
+type OwnedKey = (f64, Vec<u8>);
 
 /// The number of leading elements of `leaf` that lie before the probe's boundary.
 fn partition<M: Members + ?Sized>(leaf: &Leaf, probe: &Probe<'_>, m: &M) -> usize {
