@@ -19,21 +19,27 @@
 //!
 //! # API summary (for other families, e.g. GEO)
 //!
-//! Command-level helpers live in `commands::zset`:
+//! Command-level helpers live in `commands::zset` (they take `&mut ctx.db`, so
+//! a handler can keep the set while it writes to `ctx.out`):
 //! * `zset::limits(ctx)` → [`ZSetLimits`] (read once per command);
-//! * `zset::read_zset(ctx, key)` → `Option<&mut ZSet>` for reading
+//! * `zset::read_zset(&mut ctx.db, key)` → `Option<&mut ZSet>` for reading
 //!   (WRONGTYPE for other types, counts hits/misses);
-//! * `zset::write_zset(ctx, key)` → `Option<&mut ZSet>` for writing;
-//! * `zset::create_zset(ctx, key, size_hint, first_member_len)` → `&mut ZSet`,
-//!   the existing set or a new empty one stored under `key` (call
-//!   [`ZSet::maybe_convert`] on an existing one before a batch of adds, and
-//!   delete the key if nothing was added);
-//! * `zset::store_zset(ctx, key, zset)` stores a built set (deleting the key when
-//!   it is empty) and wakes clients blocked on the key.
+//! * `zset::write_zset(&mut ctx.db, key)` → `Option<&mut ZSet>` for writing;
+//! * `zset::create_zset(&mut ctx.db, key, size_hint, first_member_len, &lim)` →
+//!   `&mut ZSet`, the existing set or a new empty one stored under `key` (call
+//!   [`ZSet::maybe_convert`] on an existing one before a batch of adds, delete
+//!   the key if nothing was added, and call `ctx.db.signal_ready(key)` after
+//!   adding so blocked BZPOPMIN clients are served);
+//! * `zset::store_zset(&mut ctx.db, key, zset)` stores a built set (replacing
+//!   the value and its TTL, or deleting the key when the set is empty) and
+//!   wakes clients blocked on the key;
+//! * `zset::reply_scored(out, &items, withscores)` writes members with scores
+//!   as Redis does in RESP2 and RESP3.
 //!
 //! On a [`ZSet`]:
 //! * add / update: [`ZSet::insert`]`(member, score, &lim)` (true when added),
-//!   or [`ZSet::add`] with ZADD's NX/XX/GT/LT/INCR flags;
+//!   or [`ZSet::add`] with ZADD's NX/XX/GT/LT/INCR flags, or [`ZSet::add_all`]
+//!   for a batch; a new set: [`ZSet::create`]`(size_hint, first_len, &lim)`;
 //! * score of a member: [`ZSet::score`]; rank: [`ZSet::rank`];
 //! * remove: [`ZSet::remove`]; length: [`ZSet::len`];
 //! * ordered walk: [`ZSet::iter`] (ascending), [`ZSet::range_by_rank`],
