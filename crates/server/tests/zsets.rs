@@ -159,6 +159,22 @@ fn a_key_of_another_type_does_not_serve_waiters() {
     assert_eq!(writer.cmd(&["ZADD", "k", "7", "m"]), b":1\r\n");
     assert_eq!(reply(&mut waiter), popped("k", "m", "7"));
     wait_blocked(&server, 0);
+    // The other way round: a sorted set does not serve a list waiter.
+    let mut list_waiter = server.connect();
+    list_waiter
+        .send_command(&["BLPOP", "q", "0"])
+        .expect("send");
+    wait_blocked(&server, 1);
+    assert_eq!(writer.cmd(&["ZADD", "q", "1", "a"]), b":1\r\n");
+    assert_eq!(writer.cmd(&["ZUNIONSTORE", "q", "1", "q"]), b":1\r\n");
+    wait_blocked(&server, 1);
+    assert_eq!(writer.cmd(&["DEL", "q"]), b":1\r\n");
+    assert_eq!(writer.cmd(&["RPUSH", "q", "e"]), b":1\r\n");
+    assert_eq!(
+        reply(&mut list_waiter),
+        b"*2\r\n$1\r\nq\r\n$1\r\ne\r\n".to_vec()
+    );
+    wait_blocked(&server, 0);
     // Waiting on a key that holds another type is an error right away.
     assert_eq!(writer.cmd(&["SET", "s", "v"]), b"+OK\r\n");
     assert_eq!(

@@ -191,6 +191,28 @@ pub fn create_zset<'e>(
     }
 }
 
+/// Marks `key` ready for the clients blocked on it in BZPOPMIN, BZPOPMAX or
+/// BZMPOP, to be served before this command's locks are released. Like Redis,
+/// a sorted-set write serves only sorted-set waiters: a client blocked in BLPOP
+/// on the same key keeps waiting.
+pub fn signal_zset_ready(db: &mut Db<'_>, key: &[u8]) {
+    let shard = db.locked.keyspace().shard_of_key(key);
+    let dbi = db.index;
+    let waiting = db.locked.shard_mut(shard).is_some_and(|s| {
+        !s.blocked.is_empty()
+            && s.blocked.peek(dbi, key).iter().any(|w| {
+                w.args.first().is_some_and(|name| {
+                    [&b"bzpopmin"[..], b"bzpopmax", b"bzmpop"]
+                        .iter()
+                        .any(|z| name.eq_ignore_ascii_case(z))
+                })
+            })
+    });
+    if waiting {
+        db.signal_ready(key);
+    }
+}
+
 /// Stores a built sorted set under `key` (replacing any value and its expire),
 /// or deletes the key when the set is empty; wakes clients blocked on the key.
 /// Returns the stored size.
@@ -200,7 +222,7 @@ pub fn store_zset(db: &mut Db<'_>, key: &[u8], z: ZSet) -> Result<usize, CmdErro
         db.remove(key)?;
     } else {
         db.set(key, new_value(z), None)?;
-        db.signal_ready(key);
+        signal_zset_ready(db, key);
     }
     Ok(len)
 }
@@ -322,7 +344,7 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, mut flags: AddFlags) -> CmdR
             }
         }
         if added > 0 {
-            ctx.db.signal_ready(key);
+            signal_zset_ready(&mut ctx.db, key);
         }
     }
     if flags.incr {

@@ -28,8 +28,9 @@
 //! * `zset::create_zset(&mut ctx.db, key, size_hint, first_member_len, &lim)` →
 //!   `&mut ZSet`, the existing set or a new empty one stored under `key` (call
 //!   [`ZSet::maybe_convert`] on an existing one before a batch of adds, delete
-//!   the key if nothing was added, and call `ctx.db.signal_ready(key)` after
-//!   adding so blocked BZPOPMIN clients are served);
+//!   the key if nothing was added, and call
+//!   `zset::signal_zset_ready(&mut ctx.db, key)` after adding so blocked
+//!   BZPOPMIN clients are served);
 //! * `zset::store_zset(&mut ctx.db, key, zset)` stores a built set (replacing
 //!   the value and its TTL, or deleting the key when the set is empty) and
 //!   wakes clients blocked on the key;
