@@ -651,7 +651,10 @@ impl ZSet {
         }
     }
 
-    /// [`range_by_score`](Self::range_by_score) for a lexicographic range.
+    /// [`range_by_score`](Self::range_by_score) for a lexicographic range. As
+    /// in Redis, the answer is only meaningful when every member has the same
+    /// score; a listpack then follows Redis's scan exactly, a skiplist answers
+    /// by rank.
     pub fn range_by_lex(
         &self,
         r: &LexRange<'_>,
