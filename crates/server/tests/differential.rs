@@ -112,6 +112,7 @@ const CASE_FILES: &[&str] = &[
     "sort.txt",
     "strings.txt",
     "transactions.txt",
+    "zsets.txt",
 ];
 
 #[test]
@@ -172,6 +173,11 @@ fn sets() {
 #[test]
 fn sort() {
     run_case_file("sort.txt");
+}
+
+#[test]
+fn zsets() {
+    run_case_file("zsets.txt");
 }
 
 /// Every `.txt` file in `tests/diff` must be listed in [`CASE_FILES`] and

@@ -27,6 +27,10 @@ pub mod setops;
 pub mod slowlog;
 pub mod sort;
 pub mod string;
+pub mod zset;
+pub mod zset_pop;
+pub mod zset_range;
+pub mod zset_setops;
 
 use std::collections::HashMap;
 
@@ -421,6 +425,10 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         set::COMMANDS,
         setops::COMMANDS,
         sort::COMMANDS,
+        zset::COMMANDS,
+        zset_range::COMMANDS,
+        zset_setops::COMMANDS,
+        zset_pop::COMMANDS,
     ]
 }
 

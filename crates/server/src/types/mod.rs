@@ -12,6 +12,10 @@ pub mod longdouble;
 pub mod packed;
 pub mod set;
 pub mod zset;
+pub mod zset_big;
+pub mod zset_pack;
+pub mod zset_range;
+pub mod zset_tree;
 
 /// A heap-allocated value.
 #[derive(Debug, Clone)]
