@@ -102,6 +102,7 @@ use support::{DiffPair, Reply};
 const CASE_FILES: &[&str] = &[
     "bitmaps.txt",
     "connection.txt",
+    "geo.txt",
     "hashes.txt",
     "keys.txt",
     "lists.txt",
@@ -154,6 +155,11 @@ fn hashes() {
 #[test]
 fn sets() {
     run_case_file("sets.txt");
+}
+
+#[test]
+fn geo() {
+    run_case_file("geo.txt");
 }
 
 /// Every `.txt` file in `tests/diff` must be listed in [`CASE_FILES`] and

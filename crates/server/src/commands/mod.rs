@@ -12,6 +12,8 @@ pub mod config_cmd;
 pub mod connection;
 pub mod debug;
 pub mod expire;
+pub mod geo;
+pub mod geo_search;
 pub mod hash;
 pub mod info;
 pub mod keys;
@@ -415,6 +417,7 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         hash::COMMANDS,
         set::COMMANDS,
         setops::COMMANDS,
+        geo::COMMANDS,
     ]
 }
 
