@@ -261,7 +261,7 @@ fn geoadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         first += 1;
     }
     let rest = args.len() - first;
-    if rest % 3 != 0 || (nx && xx) || rest == 0 {
+    if !rest.is_multiple_of(3) || (nx && xx) || rest == 0 {
         return Err(CmdError::Syntax);
     }
     let mut items: Vec<(f64, &[u8])> = Vec::with_capacity(rest / 3);

@@ -343,6 +343,8 @@ impl<T, F: Fn(&T, &T) -> Ordering> PartialSort<'_, T, F> {
     }
 }
 
+// The literals are the digits Redis prints, kept as written.
+#[allow(clippy::excessive_precision)]
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -615,6 +615,8 @@ where
     hits
 }
 
+// The literals are the digits Redis prints, kept as written.
+#[allow(clippy::excessive_precision)]
 #[cfg(test)]
 mod tests {
     use super::*;
