@@ -8,21 +8,20 @@
 //! Redis 7.2 digit for digit: coordinates as `%.17Lf` without trailing zeros,
 //! distances with four decimals (see `types::geo_format`).
 
-use cinnabar_resp::{parse_f64_strict, Args, ReplyBuf};
+use cinnabar_resp::{Args, ReplyBuf};
 
 use super::geo_search::{
     georadius, georadius_keys, georadius_ro, georadiusbymember, georadiusbymember_keys,
     georadiusbymember_ro, geosearch, geosearchstore,
 };
 use super::meta::{keyflag, FindKeys, KeySpec};
+use super::zset::{self, score_arg, zset_ref};
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
-use crate::keyspace::{Entry, ValueRef};
 use crate::types::geo_format::{format_coord, format_distance, format_fixed};
 use crate::types::geohash::{self, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN};
-use crate::types::zset::ZSet;
-use crate::types::Object;
+use crate::types::zset::{AddFlags, AddOutcome, ScoreRange, ZSet};
 
 const RW_WRITE: u64 = acl::WRITE | acl::GEO | acl::SLOW;
 const RO_READ: u64 = acl::READ | acl::GEO | acl::SLOW;
@@ -217,10 +216,11 @@ pub fn parse_unit(arg: &[u8]) -> Result<f64, CmdError> {
     }
 }
 
-/// Parses a longitude and a latitude, checking the indexable range.
+/// Parses a longitude and a latitude (as Redis's `string2d`: hexadecimal
+/// floats and `inf` are numbers), checking the indexable range.
 pub fn parse_lon_lat(lon: &[u8], lat: &[u8]) -> Result<(f64, f64), CmdError> {
-    let lon = parse_f64_strict(lon).ok_or(CmdError::NotFloat)?;
-    let lat = parse_f64_strict(lat).ok_or(CmdError::NotFloat)?;
+    let lon = score_arg(lon)?;
+    let lat = score_arg(lat)?;
     if !(LON_MIN..=LON_MAX).contains(&lon) || !(LAT_MIN..=LAT_MAX).contains(&lat) {
         return Err(CmdError::err(format!(
             "invalid longitude,latitude pair {},{}",
@@ -270,8 +270,12 @@ fn geoadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         let score = geohash::score_of(lon, lat).ok_or(CmdError::NotFloat)?;
         items.push((score, args.get(i + 2)));
     }
-    let opts = AddOpts { nx, xx, ch };
-    let n = zset_add(ctx, args.get(1), &items, opts)?;
+    let flags = AddFlags {
+        nx,
+        xx,
+        ..AddFlags::default()
+    };
+    let n = zset_add(ctx, args.get(1), &items, flags, ch)?;
     ctx.out.int(n);
     Ok(())
 }
@@ -287,7 +291,7 @@ fn geodist(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         ctx.out.null();
         return Ok(());
     };
-    let z = zset_of(e)?;
+    let z = zset_ref(e)?;
     let (Some(s1), Some(s2)) = (zset_score(z, args.get(2)), zset_score(z, args.get(3))) else {
         ctx.out.null();
         return Ok(());
@@ -302,7 +306,7 @@ fn geodist(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 // GEOHASH key [member [member ...]]
 fn geohash_cmd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let z = match ctx.db.lookup_read(args.get(1))? {
-        Some(e) => Some(zset_of(e)?),
+        Some(e) => Some(zset_ref(e)?),
         None => None,
     };
     ctx.out.array(args.len() - 2);
@@ -318,7 +322,7 @@ fn geohash_cmd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 // GEOPOS key [member [member ...]]
 fn geopos(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let z = match ctx.db.lookup_read(args.get(1))? {
-        Some(e) => Some(zset_of(e)?),
+        Some(e) => Some(zset_ref(e)?),
         None => None,
     };
     ctx.out.array(args.len() - 2);
@@ -337,62 +341,86 @@ fn geopos(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 }
 
 // ---------------------------------------------------------------------------
-// Sorted-set access used by the GEO commands (thin helpers over `types::zset`).
+// Sorted-set access used by the GEO commands: thin helpers over the public
+// API of `types::zset` and `commands::zset`.
 // ---------------------------------------------------------------------------
-
-/// The sorted set stored in an entry, or WRONGTYPE.
-pub fn zset_of(e: &Entry) -> Result<&ZSet, CmdError> {
-    match e.value() {
-        ValueRef::Object(Object::ZSet(z)) => Ok(z),
-        _ => Err(CmdError::WrongType),
-    }
-}
 
 /// A member's score.
 pub fn zset_score(z: &ZSet, member: &[u8]) -> Option<f64> {
-    let _ = (z, member);
-    None
+    z.score(member)
 }
 
 /// Calls `visit(member, score)` for the members with `min <= score < max`, in
-/// order, until it returns false.
+/// sorted-set order, until it returns false.
 pub fn zset_range(z: &ZSet, min: f64, max: f64, visit: &mut dyn FnMut(&[u8], f64) -> bool) {
-    let _ = (z, min, max, visit);
+    let range = ScoreRange {
+        min,
+        max,
+        minex: false,
+        maxex: true,
+    };
+    for (item, score) in z.range_by_score(&range, false, 0, -1) {
+        if !visit(&item.to_bytes(), score) {
+            break;
+        }
+    }
 }
 
-/// ZADD's flags that GEOADD accepts.
-#[derive(Debug, Clone, Copy)]
-pub struct AddOpts {
-    /// Only add new members.
-    pub nx: bool,
-    /// Only update existing members.
-    pub xx: bool,
-    /// Count changed members too.
-    pub ch: bool,
-}
-
-/// ZADD of `(score, member)` pairs: the number of added (or, with CH,
-/// changed) members.
-pub fn zset_add(
+/// ZADD of `(score, member)` pairs with NX / XX (Redis runs GEOADD as a
+/// ZADD): the number of added members, or of added and updated ones with CH.
+fn zset_add(
     ctx: &mut Ctx<'_>,
     key: &[u8],
     items: &[(f64, &[u8])],
-    opts: AddOpts,
+    flags: AddFlags,
+    ch: bool,
 ) -> Result<i64, CmdError> {
-    let found = ctx.db.lookup_write(key)?;
-    if let Some(e) = found {
-        zset_of(e)?;
+    let lim = zset::limits(ctx);
+    let exists = match ctx.db.lookup_write(key)? {
+        Some(e) => {
+            zset_ref(e)?;
+            true
+        }
+        None => false,
+    };
+    let (mut added, mut updated) = (0i64, 0i64);
+    if exists || !flags.xx {
+        let first_len = items.first().map_or(0, |(_, m)| m.len());
+        let z = zset::create_zset(&mut ctx.db, key, items.len(), first_len, &lim)?;
+        if exists {
+            z.maybe_convert(items.len(), &lim);
+        }
+        for &(score, member) in items {
+            match z.add(score, member, flags, &lim) {
+                Ok(AddOutcome::Added(_)) => added += 1,
+                Ok(AddOutcome::Updated(_)) => updated += 1,
+                _ => {}
+            }
+        }
+        if added > 0 {
+            ctx.db.signal_ready(key);
+        }
     }
-    let _ = (items, opts);
-    Ok(0)
+    Ok(if ch { added + updated } else { added })
 }
 
-/// Replaces `dest` with a sorted set of `(score, member)` pairs (deleted when
-/// there are none).
+/// Replaces `dest` with a sorted set of the `(score, member)` results (the
+/// key is deleted when there are none). Encoded as Redis does for a stored
+/// result: a listpack when it fits the thresholds.
 pub fn zset_store(ctx: &mut Ctx<'_>, dest: &[u8], items: Vec<(f64, Vec<u8>)>) -> CmdResult {
-    if items.is_empty() {
-        ctx.db.remove(dest)?;
-        return Ok(());
+    let lim = zset::limits(ctx);
+    let mut sorted: Vec<(Vec<u8>, f64)> = Vec::with_capacity(items.len());
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    for (score, member) in items {
+        // Redis cannot store a NaN distance or the same member twice (its
+        // assertions would stop the server); keep the first sane entry.
+        if !score.is_nan() && seen.insert(member.clone()) {
+            sorted.push((member, score));
+        }
     }
+    sorted.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    let n = sorted.len();
+    let z = ZSet::from_sorted(sorted, n, &lim);
+    zset::store_zset(&mut ctx.db, dest, z)?;
     Ok(())
 }

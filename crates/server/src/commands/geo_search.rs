@@ -9,11 +9,12 @@
 //! (`types::geo_format`) and are either returned or stored as a new sorted
 //! set whose scores are the geohashes (STORE) or the distances (STOREDIST).
 
-use cinnabar_resp::{parse_f64_strict, parse_i64_strict, Args};
+use cinnabar_resp::{parse_i64_strict, Args};
 
 use super::geo::{
-    is_kw, parse_lon_lat, parse_unit, reply_coord, zset_of, zset_range, zset_score, zset_store,
+    is_kw, parse_lon_lat, parse_unit, reply_coord, zset_range, zset_score, zset_store,
 };
+use super::zset::{score_arg, zset_ref};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::types::geo_format::{cmp_dist, format_distance, sort_full, sort_partial};
@@ -136,7 +137,7 @@ pub fn geosearchstore(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 /// Parses `radius unit`: the radius and meters per unit.
 fn parse_radius(radius: &[u8], unit: &[u8]) -> Result<(f64, f64), CmdError> {
-    let r = parse_f64_strict(radius).ok_or_else(|| CmdError::err("need numeric radius"))?;
+    let r = score_arg(radius).map_err(|_| CmdError::err("need numeric radius"))?;
     if r < 0.0 {
         return Err(CmdError::err("radius cannot be negative"));
     }
@@ -145,8 +146,8 @@ fn parse_radius(radius: &[u8], unit: &[u8]) -> Result<(f64, f64), CmdError> {
 
 /// Parses `width height unit`.
 fn parse_box(width: &[u8], height: &[u8], unit: &[u8]) -> Result<(f64, f64, f64), CmdError> {
-    let w = parse_f64_strict(width).ok_or_else(|| CmdError::err("need numeric width"))?;
-    let h = parse_f64_strict(height).ok_or_else(|| CmdError::err("need numeric height"))?;
+    let w = score_arg(width).map_err(|_| CmdError::err("need numeric width"))?;
+    let h = score_arg(height).map_err(|_| CmdError::err("need numeric height"))?;
     if h < 0.0 || w < 0.0 {
         return Err(CmdError::err("height or width cannot be negative"));
     }
@@ -162,7 +163,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args<'_>, kind: Kind, store_ok: bool) -> CmdRes
     let src_key = args.get(src_index);
     let argc = args.len();
     let zs = match ctx.db.lookup_read(src_key)? {
-        Some(e) => Some(zset_of(e)?),
+        Some(e) => Some(zset_ref(e)?),
         None => None,
     };
     let mut shape = Shape {

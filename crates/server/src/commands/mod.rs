@@ -26,6 +26,7 @@ pub mod set;
 pub mod setops;
 pub mod slowlog;
 pub mod string;
+pub mod zset;
 
 use std::collections::HashMap;
 
@@ -417,6 +418,7 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         hash::COMMANDS,
         set::COMMANDS,
         setops::COMMANDS,
+        zset::COMMANDS,
         geo::COMMANDS,
     ]
 }

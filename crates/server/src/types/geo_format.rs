@@ -9,8 +9,10 @@
 //!   even), used in the coordinate-range error message.
 //! * Sorting: a full sort is C's `qsort`, which in glibc is a stable top-down
 //!   merge sort ([`sort_full`]); when COUNT keeps fewer results than were
-//!   found Redis uses its own partial quicksort (Bentley–McIlroy with a range
-//!   of interest, [`sort_partial`]), which orders equal distances its own way.
+//!   found Redis uses its own partial quicksort (Bentley–McIlroy three-way
+//!   partitioning, without the "no swaps: insertion sort" shortcut, skipping
+//!   partitions outside the range of interest, [`sort_partial`]), which
+//!   orders equal distances its own way.
 //!   Both are reproduced so ties come out in the same order.
 
 use std::cmp::Ordering;
@@ -281,7 +283,6 @@ impl<T, F: Fn(&T, &T) -> Ordering> PartialSort<'_, T, F> {
                 pm = self.median3(pl, pm, pn);
             }
             self.swap(base, pm);
-            let mut swapped = false;
             let (mut pa, mut pb) = (base + 1, base + 1);
             let (mut pc, mut pd) = (base + n - 1, base + n - 1);
             loop {
@@ -291,7 +292,6 @@ impl<T, F: Fn(&T, &T) -> Ordering> PartialSort<'_, T, F> {
                         break;
                     }
                     if r == Ordering::Equal {
-                        swapped = true;
                         self.swap(pa, pb);
                         pa += 1;
                     }
@@ -303,7 +303,6 @@ impl<T, F: Fn(&T, &T) -> Ordering> PartialSort<'_, T, F> {
                         break;
                     }
                     if r == Ordering::Equal {
-                        swapped = true;
                         self.swap(pc, pd);
                         pd -= 1;
                     }
@@ -313,13 +312,8 @@ impl<T, F: Fn(&T, &T) -> Ordering> PartialSort<'_, T, F> {
                     break;
                 }
                 self.swap(pb, pc);
-                swapped = true;
                 pb += 1;
                 pc -= 1;
-            }
-            if !swapped {
-                self.insertion(base, n);
-                return;
             }
             let pn = base + n;
             let r = (pa - base).min(pb - pa);
@@ -407,6 +401,32 @@ mod tests {
         assert_eq!(s, vec![(1, 1), (1, 3), (1, 5), (2, 4), (3, 0), (3, 2)]);
         let empty: Vec<(i32, u32)> = sort_full(Vec::new(), by_key);
         assert!(empty.is_empty());
+    }
+
+    /// Tie orders observed on redis-server (GEOSEARCH ... COUNT over points
+    /// with equal distances; the labels are the positions found).
+    #[test]
+    fn partial_sort_ties_match_redis() {
+        let run = |keys: &[i32], count: usize, desc: bool| -> Vec<u32> {
+            let mut v: Vec<(i32, u32)> = keys.iter().zip(0u32..).map(|(&k, i)| (k, i)).collect();
+            sort_partial(&mut v, 0, count - 1, |a, b| {
+                let o = by_key(a, b);
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+            v.iter().take(count).map(|p| p.1).collect()
+        };
+        let nine = [1, 1, 2, 2, 3, 4, 4, 5, 6];
+        assert_eq!(run(&nine, 8, false), vec![0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(run(&nine, 8, true), vec![8, 7, 5, 6, 4, 3, 2, 0]);
+        assert_eq!(run(&nine, 7, false), vec![0, 1, 2, 3, 4, 5, 6]);
+        let mut many = vec![2];
+        many.extend(std::iter::repeat_n(1, 60));
+        many.push(3);
+        assert_eq!(run(&many, 5, false), vec![47, 1, 2, 3, 4]);
     }
 
     #[test]

@@ -13,6 +13,9 @@ pub mod longdouble;
 pub mod packed;
 pub mod set;
 pub mod zset;
+pub mod zset_big;
+pub mod zset_range;
+pub mod zset_tree;
 
 /// A heap-allocated value.
 #[derive(Debug, Clone)]
