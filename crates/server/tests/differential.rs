@@ -110,6 +110,7 @@ const CASE_FILES: &[&str] = &[
     "server.txt",
     "sets.txt",
     "strings.txt",
+    "zsets.txt",
 ];
 
 #[test]
@@ -160,6 +161,11 @@ fn sets() {
 #[test]
 fn geo() {
     run_case_file("geo.txt");
+}
+
+#[test]
+fn zsets() {
+    run_case_file("zsets.txt");
 }
 
 /// Every `.txt` file in `tests/diff` must be listed in [`CASE_FILES`] and

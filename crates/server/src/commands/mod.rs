@@ -27,6 +27,9 @@ pub mod setops;
 pub mod slowlog;
 pub mod string;
 pub mod zset;
+pub mod zset_pop;
+pub mod zset_range;
+pub mod zset_setops;
 
 use std::collections::HashMap;
 
@@ -419,6 +422,9 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         set::COMMANDS,
         setops::COMMANDS,
         zset::COMMANDS,
+        zset_range::COMMANDS,
+        zset_setops::COMMANDS,
+        zset_pop::COMMANDS,
         geo::COMMANDS,
     ]
 }
