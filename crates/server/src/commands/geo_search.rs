@@ -78,18 +78,13 @@ pub fn georadiusbymember_keys(args: &Args<'_>) -> Vec<usize> {
 
 fn store_keys(args: &Args<'_>, from: usize) -> Vec<usize> {
     let mut keys = vec![1];
+    // STORE destinations first, then STOREDIST ones: the order of Redis's key
+    // specs. A keyword ends at a NUL byte, as the handler reads it.
     for kw in ["store", "storedist"] {
         for i in from..args.len().saturating_sub(1) {
-            if args.get(i).eq_ignore_ascii_case(kw.as_bytes()) && !keys.contains(&(i + 1)) {
+            if is_kw(args.get(i), kw) && !keys.contains(&(i + 1)) {
                 keys.push(i + 1);
             }
-        }
-    }
-    // What the handler reads as a keyword (C string compare) may carry a NUL.
-    for i in from..args.len().saturating_sub(1) {
-        let a = args.get(i);
-        if (is_kw(a, "store") || is_kw(a, "storedist")) && !keys.contains(&(i + 1)) {
-            keys.push(i + 1);
         }
     }
     keys
