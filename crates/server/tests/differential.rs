@@ -102,6 +102,7 @@ use support::{DiffPair, Reply};
 const CASE_FILES: &[&str] = &[
     "bitmaps.txt",
     "connection.txt",
+    "geo.txt",
     "hashes.txt",
     "hll.txt",
     "keys.txt",
@@ -173,6 +174,11 @@ fn sets() {
 #[test]
 fn sort() {
     run_case_file("sort.txt");
+}
+
+#[test]
+fn geo() {
+    run_case_file("geo.txt");
 }
 
 #[test]

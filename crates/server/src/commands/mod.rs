@@ -12,6 +12,8 @@ pub mod config_cmd;
 pub mod connection;
 pub mod debug;
 pub mod expire;
+pub mod geo;
+pub mod geo_search;
 pub mod hash;
 pub mod hll;
 pub mod info;
@@ -429,6 +431,7 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         zset_range::COMMANDS,
         zset_setops::COMMANDS,
         zset_pop::COMMANDS,
+        geo::COMMANDS,
     ]
 }
 

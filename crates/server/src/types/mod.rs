@@ -4,6 +4,8 @@
 //! `keyspace::entry`); everything else is an [`Object`].
 
 pub mod dense;
+pub mod geo_format;
+pub mod geohash;
 pub mod hash;
 pub mod hll;
 pub mod intset;
