@@ -597,35 +597,29 @@ fn fits_one_node(values: &[Vec<u8>], fill: i64) -> bool {
 }
 
 // --- Sorted sets -----------------------------------------------------------
-// The zset type is not implemented on this branch; these hooks are where SORT
-// reads one. To complete at merge (with the zset branch's API, roughly):
-// * `zset_prepare`: Redis converts the sorted set to its skiplist encoding for
-//   good, even for SORT_RO (OBJECT ENCODING says `skiplist` after any SORT of a
-//   listpack zset): call the zset's listpack-to-skiplist conversion.
-// * `zset_len`: `z.len()`.
-// * `zset_range`: `take` members by rank from `from`, counted from the highest
-//   score when `desc` (BY nosort keeps zset order and LIMIT picks the range):
-//   `z.range_by_rank(from, from + take - 1, desc)`, members only.
-// * `zset_members`: every member, e.g. `z.iter()`, members only (Redis reads
-//   its member table in hash order; they are sorted afterwards).
+// Redis converts a sorted set SORT reads to its skiplist encoding for good (even
+// for SORT_RO); BY nosort keeps zset order and LIMIT picks a rank range.
 
 fn zset_prepare(z: &mut ZSet) {
-    let _ = z;
+    z.convert_to_skiplist();
 }
 
 fn zset_len(z: &ZSet) -> usize {
-    let _ = z;
-    0
+    z.len()
 }
 
 fn zset_range(z: &ZSet, from: usize, take: usize, desc: bool) -> Vec<Vec<u8>> {
-    let _ = (z, from, take, desc);
-    Vec::new()
+    if take == 0 {
+        return Vec::new();
+    }
+    z.range_by_rank(from, from.saturating_add(take - 1), desc)
+        .into_iter()
+        .map(|(m, _)| m.to_bytes().into_owned())
+        .collect()
 }
 
 fn zset_members(z: &ZSet) -> Vec<Vec<u8>> {
-    let _ = z;
-    Vec::new()
+    z.iter().map(|(m, _)| m.to_bytes().into_owned()).collect()
 }
 
 #[cfg(test)]

@@ -348,6 +348,13 @@ impl ZSet {
         }
     }
 
+    /// Converts a listpack to the skiplist encoding for good (SORT does this to
+    /// the sorted sets it reads, as Redis's `zsetConvert` there).
+    pub fn convert_to_skiplist(&mut self) {
+        let n = self.len();
+        self.convert_to_big(n);
+    }
+
     fn convert_to_big(&mut self, capacity: usize) {
         if let Repr::Packed(p) = &self.repr {
             let items: Vec<(f64, Vec<u8>)> = p.iter().map(|(_, m, s)| (s, m.to_vec())).collect();
