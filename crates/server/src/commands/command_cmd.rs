@@ -725,27 +725,55 @@ fn lookup_for_getkeys(srv: &Server, target: &Args<'_>) -> Option<&'static Comman
     find_subcommand(top, target.get(1))
 }
 
-/// The keys of a command line with their key-spec flags: from the key specs when
-/// they describe every key, otherwise from the table's key positions.
+/// The keys of a command line with their key-spec flags, as Redis's
+/// `getKeysFromCommandWithSpecs`: from the key specs when they describe every
+/// key (nothing when a spec does not fit: an invalid command line); commands
+/// with a key-finding function (SORT, GEORADIUS ... STORE) take their keys from
+/// it, each with the flags of the spec that names it, or of the spec that could
+/// not be followed; flag-varying commands (SET, BITFIELD) compute their flags.
 pub fn command_keys(def: &CommandDef, args: &Args<'_>) -> Vec<(usize, u32)> {
     let variable = def
         .key_specs
         .iter()
         .any(|s| s.flags & keyflag::VARIABLE_FLAGS != 0);
-    if !def.key_specs.is_empty() && !variable && !matches!(def.keys, Keys::Custom(_)) {
-        if let Some(keys) = keys_from_specs(def.key_specs, args) {
-            return keys;
+    let custom = matches!(def.keys, Keys::Custom(_));
+    let from_specs = if def.key_specs.is_empty() || variable {
+        None
+    } else {
+        match keys_from_specs(def.key_specs, args) {
+            None if !custom => return Vec::new(),
+            found => found,
+        }
+    };
+    if let Some(found) = &from_specs {
+        if !found.partial && !custom {
+            return found.keys.clone();
         }
     }
     let fallback = match def.key_specs.first() {
         Some(_) if variable => variable_key_flags(def.name, args),
-        Some(s) => s.flags,
+        // A key the specs could not place is the one the (last) incomplete spec
+        // covers: SORT's STORE destination comes after its BY/GET patterns.
+        Some(first) => def
+            .key_specs
+            .iter()
+            .rev()
+            .find(|s| {
+                s.flags & keyflag::INCOMPLETE != 0
+                    || matches!(s.begin, super::meta::BeginSearch::Unknown)
+            })
+            .map_or(first.flags, |s| s.flags),
         None if def.has(flags::WRITE) => keyflag::RW | keyflag::UPDATE,
         None => keyflag::RO | keyflag::ACCESS,
     };
     def.key_positions(args)
         .into_iter()
-        .map(|p| (p, fallback))
+        .map(|p| {
+            let named = from_specs
+                .as_ref()
+                .and_then(|f| f.keys.iter().find(|(q, _)| *q == p).map(|(_, fl)| *fl));
+            (p, named.unwrap_or(fallback))
+        })
         .collect()
 }
 

@@ -362,74 +362,112 @@ impl ArgSpec {
     }
 }
 
-/// Finds the keys of a command line with key specs, as Redis's
-/// `getKeysUsingKeySpecs`: `(position, flags)` pairs in spec order. Specs marked
-/// `not_key` are skipped. `None` when a spec is unknown, incomplete or points
-/// outside the arguments (the caller then falls back to its key function).
-pub fn keys_from_specs(specs: &[KeySpec], args: &Args<'_>) -> Option<Vec<(usize, u32)>> {
-    let argc = args.len() as i64;
-    let mut keys: Vec<(usize, u32)> = Vec::new();
+/// What the key specs say about a command line's keys (Redis's
+/// `getKeysUsingKeySpecs`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct SpecKeys {
+    /// The keys found, with their spec's flags, in spec order.
+    pub keys: Vec<(usize, u32)>,
+    /// Some spec could not be followed (unknown search, or an incomplete spec
+    /// that did not fit this command line): other keys may exist.
+    pub partial: bool,
+}
+
+/// Finds the keys the specs describe. `None` when a complete spec does not fit
+/// the command line (Redis then reports "Invalid arguments specified for
+/// command"); an incomplete spec that does not fit is skipped and the result
+/// marked partial.
+pub fn keys_from_specs(specs: &[KeySpec], args: &Args<'_>) -> Option<SpecKeys> {
+    let mut out = SpecKeys {
+        keys: Vec::new(),
+        partial: false,
+    };
     for spec in specs {
         if spec.flags & keyflag::NOT_KEY != 0 {
             continue;
         }
-        if spec.flags & keyflag::INCOMPLETE != 0 {
-            return None;
-        }
-        let mut first: i64 = match spec.begin {
-            BeginSearch::Index(i) => i64::from(i),
-            BeginSearch::Keyword { keyword, startfrom } => {
-                match find_keyword(args, keyword, startfrom) {
-                    Some(i) => i + 1,
-                    None => continue,
-                }
-            }
-            BeginSearch::Unknown => return None,
-        };
-        let (last, step) = match spec.find {
-            FindKeys::Range {
-                lastkey,
-                keystep,
-                limit,
-            } => {
-                let last = if lastkey >= 0 {
-                    first + i64::from(lastkey)
-                } else if limit == 0 {
-                    argc + i64::from(lastkey)
-                } else {
-                    first + (argc - first) / i64::from(limit) + i64::from(lastkey)
-                };
-                (last, i64::from(keystep))
-            }
-            FindKeys::Keynum {
-                keynumidx,
-                firstkey,
-                keystep,
-            } => {
-                if i64::from(keynumidx) >= argc - first {
-                    return None;
-                }
-                let n = cinnabar_resp::parse_i64_strict(
-                    args.get((first + i64::from(keynumidx)) as usize),
-                )?;
-                if n < 0 {
-                    return None;
-                }
-                first += i64::from(firstkey);
-                (first + n - 1, i64::from(keystep))
-            }
-            FindKeys::Unknown => return None,
-        };
-        if last >= argc || last < first || first >= argc || step <= 0 {
-            return None;
-        }
-        let mut i = first;
-        while i <= last {
-            keys.push((i as usize, spec.flags));
-            i += step;
+        match spec_positions(spec, args) {
+            SpecFit::Keys(positions) => out
+                .keys
+                .extend(positions.into_iter().map(|p| (p, spec.flags))),
+            SpecFit::Absent => {}
+            SpecFit::Unknown => out.partial = true,
+            SpecFit::Invalid if spec.flags & keyflag::INCOMPLETE != 0 => out.partial = true,
+            SpecFit::Invalid => return None,
         }
     }
-    Some(keys)
+    Some(out)
+}
+
+/// How one key spec applies to a command line.
+enum SpecFit {
+    /// These argument positions are keys.
+    Keys(Vec<usize>),
+    /// The spec's keyword is not there: no keys from it.
+    Absent,
+    /// The spec cannot be followed statically.
+    Unknown,
+    /// The spec points outside the arguments.
+    Invalid,
+}
+
+fn spec_positions(spec: &KeySpec, args: &Args<'_>) -> SpecFit {
+    let argc = args.len() as i64;
+    let mut first: i64 = match spec.begin {
+        BeginSearch::Index(i) => i64::from(i),
+        BeginSearch::Keyword { keyword, startfrom } => match find_keyword(args, keyword, startfrom)
+        {
+            Some(i) => i + 1,
+            None => return SpecFit::Absent,
+        },
+        BeginSearch::Unknown => return SpecFit::Unknown,
+    };
+    let (last, step) = match spec.find {
+        FindKeys::Range {
+            lastkey,
+            keystep,
+            limit,
+        } => {
+            let last = if lastkey >= 0 {
+                first + i64::from(lastkey)
+            } else if limit == 0 {
+                argc + i64::from(lastkey)
+            } else {
+                first + (argc - first) / i64::from(limit) + i64::from(lastkey)
+            };
+            (last, i64::from(keystep))
+        }
+        FindKeys::Keynum {
+            keynumidx,
+            firstkey,
+            keystep,
+        } => {
+            if i64::from(keynumidx) >= argc - first {
+                return SpecFit::Invalid;
+            }
+            let Some(n) =
+                cinnabar_resp::parse_i64_strict(args.get((first + i64::from(keynumidx)) as usize))
+            else {
+                return SpecFit::Invalid;
+            };
+            if n < 0 {
+                return SpecFit::Invalid;
+            }
+            first += i64::from(firstkey);
+            (first + n - 1, i64::from(keystep))
+        }
+        FindKeys::Unknown => return SpecFit::Unknown,
+    };
+    if last >= argc || last < first || first >= argc || step <= 0 {
+        return SpecFit::Invalid;
+    }
+    let mut positions = Vec::new();
+    let mut i = first;
+    while i <= last {
+        positions.push(i as usize);
+        i += step;
+    }
+    SpecFit::Keys(positions)
 }
 
 /// Index of `keyword` searched from `startfrom` (backwards when negative), as
@@ -478,7 +516,9 @@ mod tests {
     fn range_keynum_and_keyword_specs() {
         let (b, r) = args_of(&["mset", "a", "1", "b", "2"]);
         let specs = [KeySpec::range(keyflag::OW, 1, -1, 2, 0)];
-        let keys = keys_from_specs(&specs, &Args::new(&b, &r)).expect("keys");
+        let keys = keys_from_specs(&specs, &Args::new(&b, &r))
+            .expect("keys")
+            .keys;
         assert_eq!(keys.iter().map(|k| k.0).collect::<Vec<_>>(), vec![1, 3]);
 
         let (b, r) = args_of(&["zunionstore", "d", "2", "x", "y", "WEIGHTS", "1", "2"]);
@@ -486,7 +526,9 @@ mod tests {
             KeySpec::single(keyflag::OW, 1),
             KeySpec::keynum(keyflag::RO, 2, 0, 1, 1),
         ];
-        let keys = keys_from_specs(&specs, &Args::new(&b, &r)).expect("keys");
+        let keys = keys_from_specs(&specs, &Args::new(&b, &r))
+            .expect("keys")
+            .keys;
         assert_eq!(keys.iter().map(|k| k.0).collect::<Vec<_>>(), vec![1, 3, 4]);
 
         let (b, r) = args_of(&["xread", "COUNT", "2", "STREAMS", "s1", "s2", "0", "0"]);
@@ -500,7 +542,9 @@ mod tests {
                 limit: 2,
             },
         )];
-        let keys = keys_from_specs(&specs, &Args::new(&b, &r)).expect("keys");
+        let keys = keys_from_specs(&specs, &Args::new(&b, &r))
+            .expect("keys")
+            .keys;
         assert_eq!(keys.iter().map(|k| k.0).collect::<Vec<_>>(), vec![4, 5]);
     }
 }
