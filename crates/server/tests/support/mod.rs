@@ -46,6 +46,13 @@ pub fn start_cinnabar(extra_args: &[&str]) -> ServerProcess {
     diff::start_or_panic(&subject_binary(), extra_args, "cinnabar")
 }
 
+/// Starts Cinnabar with a configuration file (then the test port and base
+/// arguments, then `extra_args`).
+pub fn start_cinnabar_with_config(config: &str, extra_args: &[&str]) -> ServerProcess {
+    ServerProcess::start_with_config(&subject_binary(), config, extra_args)
+        .unwrap_or_else(|e| panic!("could not start cinnabar: {e}"))
+}
+
 /// Starts the reference `redis-server` alone; panics if it is not installed.
 pub fn start_redis(extra_args: &[&str]) -> ServerProcess {
     diff::start_or_panic(&reference_binary(), extra_args, "reference (redis-server)")

@@ -54,10 +54,30 @@ impl ServerProcess {
     /// Returns an error describing the failure (including the server's
     /// output) if the binary cannot be started or does not become ready.
     pub fn start(binary: &Path, extra_args: &[&str]) -> Result<ServerProcess, String> {
+        Self::start_inner(binary, None, extra_args)
+    }
+
+    /// Like [`ServerProcess::start`], with a configuration file as the first
+    /// argument (where `redis-server` takes it); the port and base arguments
+    /// follow it and so override it.
+    pub fn start_with_config(
+        binary: &Path,
+        config: &str,
+        extra_args: &[&str],
+    ) -> Result<ServerProcess, String> {
+        Self::start_inner(binary, Some(config), extra_args)
+    }
+
+    fn start_inner(
+        binary: &Path,
+        config: Option<&str>,
+        extra_args: &[&str],
+    ) -> Result<ServerProcess, String> {
         let mut last_error = String::new();
         for _ in 0..PORT_ATTEMPTS {
             let port = free_port().map_err(|e| format!("cannot find a free port: {e}"))?;
-            let mut args: Vec<String> = vec!["--port".to_string(), port.to_string()];
+            let mut args: Vec<String> = config.map(str::to_string).into_iter().collect();
+            args.extend(["--port".to_string(), port.to_string()]);
             args.extend(BASE_ARGS.iter().map(|s| s.to_string()));
             args.extend(extra_args.iter().map(|s| s.to_string()));
             let dir = scratch_dir()?;
