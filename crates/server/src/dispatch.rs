@@ -160,7 +160,12 @@ impl<'a> Db<'a> {
     /// Stores a value, replacing the key's old value and expire.
     pub fn set(&mut self, key: &[u8], value: NewValue<'_>, expire_ms: Option<i64>) -> CmdResult {
         let access = self.access_now();
-        self.locked.set(self.index, key, value, expire_ms, access)?;
+        let old = self.locked.set(self.index, key, value, expire_ms, access)?;
+        // A logically expired value replaced without a lookup first still
+        // counts as expired, as the lookup would have counted it.
+        if old.is_some_and(|e| e.is_expired(self.now_ms)) {
+            self.locked.expired += 1;
+        }
         Ok(())
     }
 
@@ -288,8 +293,7 @@ pub fn execute(
     }
     let is_exec = in_multi && def.name == "exec";
 
-    let started = Instant::now();
-    let now_ms = crate::clock::unix_ms();
+    let (started, now_ms) = crate::clock::command_start();
     // CLIENT PAUSE: a command the pause covers waits (as Redis postpones the
     // client) instead of failing; the connection retries it from the worker cron
     // or when CLIENT UNPAUSE wakes the workers. EXEC is covered as its queue is.
@@ -344,7 +348,7 @@ pub fn execute(
     if let Err(e) = result {
         out.error(e.text());
     }
-    let elapsed = started.elapsed().as_micros() as u64;
+    let elapsed = crate::clock::command_end(started);
 
     if expired > 0 {
         bump(&stats.expired_keys, expired);

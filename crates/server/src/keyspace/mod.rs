@@ -414,10 +414,18 @@ impl<'a> Locked<'a> {
         key: &[u8],
         create: bool,
     ) -> Result<Option<&mut SlotTable>, AccessError> {
+        self.slot_table_at(db, key_slot(key), create)
+    }
+
+    fn slot_table_at(
+        &mut self,
+        db: usize,
+        slot: usize,
+        create: bool,
+    ) -> Result<Option<&mut SlotTable>, AccessError> {
         if db >= self.ks.num_dbs {
             return Err(AccessError::NoSuchDb);
         }
-        let slot = key_slot(key);
         let shard_idx = self.ks.shard_of_slot(slot);
         let shard = self.shard_mut(shard_idx).ok_or(AccessError::NotLocked)?;
         let local = slot - shard.first_slot;
@@ -518,15 +526,15 @@ impl<'a> Locked<'a> {
     pub fn insert_entry(&mut self, db: usize, entry: Entry) -> Result<Option<Entry>, AccessError> {
         let hasher = &self.ks.hasher;
         let hash = hasher.hash_one(entry.key());
+        let slot = key_slot(entry.key());
         let new_volatile = entry.expire().is_some();
-        let key = entry.key().to_vec();
-        self.touch(db, &key);
-        let Some(table) = self.slot_table(db, &key, true)? else {
+        self.touch(db, entry.key());
+        let Some(table) = self.slot_table_at(db, slot, true)? else {
             return Err(AccessError::NoSuchDb);
         };
         let old = match table.table.entry(
             hash,
-            |e| e.key() == key.as_slice(),
+            |e| e.key() == entry.key(),
             |e| hasher.hash_one(e.key()),
         ) {
             hashbrown::hash_table::Entry::Occupied(mut o) => {
@@ -540,7 +548,8 @@ impl<'a> Locked<'a> {
         let old_volatile = old.as_ref().is_some_and(|e| e.expire().is_some());
         let delta_volatile = i64::from(new_volatile) - i64::from(old_volatile);
         table.volatile = (i64::from(table.volatile) + delta_volatile) as u32;
-        if let Some(d) = self.counts(db, &key) {
+        let shard_idx = self.ks.shard_of_slot(slot);
+        if let Some(d) = self.shard_mut(shard_idx).and_then(|s| s.db_mut(db)) {
             if old.is_none() {
                 d.keys += 1;
             }

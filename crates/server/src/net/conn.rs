@@ -118,6 +118,13 @@ impl Conn {
 
     /// Parses and executes complete commands in the input buffer.
     fn process_input(&mut self, srv: &'static Server, stats: &WorkerStats) -> Next {
+        crate::clock::begin_batch();
+        let next = self.process_batch(srv, stats);
+        crate::clock::end_batch();
+        next
+    }
+
+    fn process_batch(&mut self, srv: &'static Server, stats: &WorkerStats) -> Next {
         self.parser.max_bulk_len = srv.tun.proto_max_bulk_len.load(Relaxed);
         self.parser.authenticated = self.client.authenticated || !srv.auth_required();
         // Where the held command starts, when CLIENT PAUSE postpones one.
