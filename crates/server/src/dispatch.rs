@@ -83,9 +83,47 @@ pub struct Db<'a> {
     pub touch: bool,
     /// Keys written by this command that blocked clients wait on, as (db, key).
     pub ready: Vec<(usize, Vec<u8>)>,
+    /// Keys looked up for writing while some client watches keys: their
+    /// watchers are touched when the command ends, unless the handler reports
+    /// with [`Db::unmodified`] that it changed nothing (as Redis signals only
+    /// real modifications).
+    pending_touch: Vec<(usize, Vec<u8>)>,
 }
 
 impl<'a> Db<'a> {
+    /// A command's view over `locked`.
+    pub fn new(
+        locked: Locked<'static>,
+        index: usize,
+        now_ms: i64,
+        stats: &'a WorkerStats,
+        touch: bool,
+    ) -> Db<'a> {
+        Db {
+            locked,
+            index,
+            now_ms,
+            stats,
+            touch,
+            ready: Vec::new(),
+            pending_touch: Vec::new(),
+        }
+    }
+
+    /// Tells WATCH that the command left `key` (looked up for writing) as it
+    /// was: SADD of an existing member, HDEL of missing fields, ...
+    pub fn unmodified(&mut self, key: &[u8]) {
+        let db = self.index;
+        self.pending_touch.retain(|(d, k)| !(*d == db && k == key));
+    }
+
+    /// Touches the watchers of the keys still pending (see [`Db::unmodified`]).
+    pub fn flush_touches(&mut self) {
+        for (db, key) in std::mem::take(&mut self.pending_touch) {
+            self.locked.touch(db, &key);
+        }
+    }
+
     /// Notes that `key` (in the selected database) received data blocked clients may
     /// be waiting for; they are served before this command's locks are released.
     pub fn signal_ready(&mut self, key: &[u8]) {
@@ -137,7 +175,10 @@ impl<'a> Db<'a> {
         if self.locked.keyspace().watching.load(Relaxed) > 0
             && self.locked.exists(self.index, key, self.now_ms)?
         {
-            self.locked.touch(self.index, key);
+            let db = self.index;
+            if !self.pending_touch.iter().any(|(d, k)| *d == db && k == key) {
+                self.pending_touch.push((db, key.to_vec()));
+            }
         }
         let found = self.locked.get(self.index, key, self.now_ms)?;
         if let Some(e) = found {
@@ -314,25 +355,11 @@ pub fn execute(
     let touch = !client.no_touch || def.name == "touch";
     let (result, blocked, mut db) = if is_exec {
         let locked = srv.keyspace.lock_all();
-        let db = Db {
-            locked,
-            index: client.db,
-            now_ms,
-            stats,
-            touch,
-            ready: Vec::new(),
-        };
+        let db = Db::new(locked, client.db, now_ms, stats, touch);
         run_exec(srv, stats, client, out, db)
     } else {
         let locked = lock_for(srv, def, args);
-        let db = Db {
-            locked,
-            index: client.db,
-            now_ms,
-            stats,
-            touch,
-            ready: Vec::new(),
-        };
+        let db = Db::new(locked, client.db, now_ms, stats, touch);
         run_locked(srv, client, out, def, args, db, true)
     };
     let deferred = if db.ready.is_empty() {
@@ -450,15 +477,13 @@ fn run_locked<'s>(
     }
     // Rebuilt so the returned view keeps the caller's lifetime, not the
     // handler context's.
-    let Ctx { db: inner, .. } = ctx;
-    let db = Db {
-        locked: inner.locked,
-        index: inner.index,
-        now_ms: inner.now_ms,
-        stats,
-        touch: inner.touch,
-        ready: inner.ready,
-    };
+    let Ctx { db: mut inner, .. } = ctx;
+    // A command that failed changed nothing that Redis would signal.
+    if result.is_ok() {
+        inner.flush_touches();
+    }
+    let mut db = Db::new(inner.locked, inner.index, inner.now_ms, stats, inner.touch);
+    db.ready = inner.ready;
     (result, blocked, db)
 }
 

@@ -71,6 +71,45 @@ fn watch_scenario(server: &ServerProcess) -> Vec<Vec<u8>> {
         t.push(a.cmd(&["PING"]));
         t.push(a.cmd(&["EXEC"]));
     }
+    // Writes that change nothing are not modifications for WATCH.
+    for setup in [
+        &["SADD", "s", "m"][..],
+        &["HSET", "h", "f", "v"],
+        &["ZADD", "z", "1", "a"],
+        &["RPUSH", "l2", "x"],
+        &["PFADD", "hll", "a"],
+    ] {
+        t.push(b.cmd(setup));
+    }
+    for (key, write) in [
+        ("s", &["SADD", "s", "m"][..]),
+        ("s", &["SREM", "s", "nope"]),
+        ("s", &["SMOVE", "s", "s2", "nope"]),
+        ("h", &["HSETNX", "h", "f", "other"]),
+        ("h", &["HDEL", "h", "nope"]),
+        ("z", &["ZADD", "z", "NX", "5", "a"]),
+        ("z", &["ZADD", "z", "1", "a"]),
+        ("z", &["ZREM", "z", "nope"]),
+        ("z", &["ZREMRANGEBYSCORE", "z", "10", "20"]),
+        ("l2", &["LREM", "l2", "0", "nope"]),
+        ("l2", &["LINSERT", "l2", "BEFORE", "nope", "y"]),
+        ("hll", &["PFADD", "hll", "a"]),
+        ("s", &["PERSIST", "s"]),
+        ("s", &["EXPIRE", "s", "100", "XX"]),
+        ("s", &["EXPIRE", "s", "100", "NX"]),
+        ("s", &["EXPIRE", "s", "50", "GT"]),
+        ("s", &["PERSIST", "s"]),
+        ("s", &["SADD", "s", "new"]),
+        ("z", &["ZADD", "z", "2", "a"]),
+        ("s", &["SADD", "s", "wrong", "type", "check"]),
+        ("h", &["LPUSH", "h", "x"]),
+    ] {
+        t.push(a.cmd(&["WATCH", key]));
+        t.push(b.cmd(write));
+        t.push(a.cmd(&["MULTI"]));
+        t.push(a.cmd(&["PING"]));
+        t.push(a.cmd(&["EXEC"]));
+    }
     // SWAPDB touches watched keys that exist in either database.
     t.push(a.cmd(&["WATCH", "k"]));
     t.push(b.cmd(&["SWAPDB", "0", "1"]));

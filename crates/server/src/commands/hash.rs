@@ -214,6 +214,9 @@ fn hsetnx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         h.set(args.get(2), args.get(3), &lim);
         Ok(true)
     })?;
+    if !set {
+        ctx.db.unmodified(args.get(1));
+    }
     ctx.out.int(i64::from(set));
     Ok(())
 }
@@ -266,6 +269,9 @@ fn hdel(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     if h.is_empty() {
         ctx.db.remove(key)?;
+    }
+    if deleted == 0 {
+        ctx.db.unmodified(key);
     }
     ctx.out.int(deleted);
     Ok(())

@@ -188,6 +188,9 @@ fn pfadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if failed {
         return Err(corrupt());
     }
+    if !updated {
+        ctx.db.unmodified(key);
+    }
     ctx.out.int(i64::from(updated));
     Ok(())
 }

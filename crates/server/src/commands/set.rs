@@ -127,6 +127,9 @@ fn sadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             ctx.db.set(key, new_value(s), None)?;
         }
     }
+    if added == 0 {
+        ctx.db.unmodified(key);
+    }
     ctx.out.int(added);
     Ok(())
 }
@@ -150,6 +153,9 @@ fn srem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     if s.is_empty() {
         ctx.db.remove(key)?;
+    }
+    if removed == 0 {
+        ctx.db.unmodified(key);
     }
     ctx.out.int(removed);
     Ok(())
@@ -337,6 +343,7 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             Some(e) => set_of(e)?.contains(member),
             None => false,
         };
+        ctx.db.unmodified(src);
         ctx.out.int(i64::from(found));
         return Ok(());
     }
@@ -351,6 +358,8 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     match removed {
         (false, _) => {
+            ctx.db.unmodified(src);
+            ctx.db.unmodified(dst);
             ctx.out.int(0);
             return Ok(());
         }

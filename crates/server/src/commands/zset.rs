@@ -347,6 +347,9 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, mut flags: AddFlags) -> CmdR
             signal_zset_ready(&mut ctx.db, key);
         }
     }
+    if added + updated == 0 {
+        ctx.db.unmodified(key);
+    }
     if flags.incr {
         if processed > 0 {
             ctx.out.double(last);
@@ -394,6 +397,9 @@ fn zrem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     if empty {
         ctx.db.remove(key)?;
+    }
+    if deleted == 0 {
+        ctx.db.unmodified(key);
     }
     ctx.out.int(deleted);
     Ok(())

@@ -317,6 +317,9 @@ fn zremrange_generic(
     if empty {
         ctx.db.remove(key)?;
     }
+    if removed == 0 {
+        ctx.db.unmodified(key);
+    }
     ctx.out.int(removed as i64);
     Ok(())
 }
