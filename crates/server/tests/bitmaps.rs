@@ -5,9 +5,10 @@
 //! that port (e.g. redis-server) instead of starting `cinnabar-server`; each test
 //! uses its own key prefix, so the tests can share one server.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 /// A reply, as read from the wire.
@@ -37,26 +38,11 @@ const TYPE_ERR: &str =
 const NOT_INT: &str = "ERR value is not an integer or out of range";
 const SYNTAX: &str = "ERR syntax error";
 
-/// A server process killed on drop (or nothing, for an external server).
+/// The server under test (or nothing, for an external server); the support
+/// module's process is killed on drop.
 struct Server {
-    child: Option<Child>,
+    _child: Option<support::ServerProcess>,
     port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(child) = self.child.as_mut() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
 }
 
 fn server() -> Server {
@@ -64,25 +50,13 @@ fn server() -> Server {
         .ok()
         .and_then(|p| p.parse().ok())
     {
-        return Server { child: None, port };
+        return Server { _child: None, port };
     }
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_cinnabar-server"))
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn server");
-    let server = Server {
-        child: Some(child),
-        port,
-    };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(20));
+    let child = support::start_cinnabar(&[]);
+    Server {
+        port: child.port(),
+        _child: Some(child),
     }
-    server
 }
 
 /// A raw RESP2 connection whose commands get a per-test key prefix on `key` arguments.

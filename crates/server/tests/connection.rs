@@ -6,45 +6,27 @@
 // A test that cannot set up or whose reply is wrong should panic.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::io::{ErrorKind, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-/// A server process on a free port, killed on drop.
+/// The server under test (killed on drop by the support module).
 struct Server {
-    child: Child,
+    _child: support::ServerProcess,
     port: u16,
 }
 
 impl Server {
     fn start(extra: &[&str]) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_cinnabar-server"))
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--worker-threads",
-                "2",
-            ])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Server { child, port };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "server did not start");
-            std::thread::sleep(Duration::from_millis(10));
+        let mut args = vec!["--worker-threads", "2"];
+        args.extend_from_slice(extra);
+        let child = support::start_cinnabar(&args);
+        Server {
+            port: child.port(),
+            _child: child,
         }
-        server
     }
 
     fn raw(&self) -> Raw {
@@ -58,13 +40,6 @@ impl Server {
         let con = c.get_connection().unwrap();
         con.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         con
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -1,55 +1,29 @@
 //! Integration tests for the generic keyspace commands, over TCP against the real
 //! binary. Expected replies (including error texts) were taken from redis-server.
 
+mod support;
+
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// A server process, killed on drop.
+/// The server under test (killed on drop by the support module).
 struct Server {
-    child: Child,
+    _child: support::ServerProcess,
     port: u16,
 }
 
 impl Server {
     fn start() -> Server {
-        for _ in 0..10 {
-            let port = TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .map(|a| a.port())
-                .expect("free port");
-            let mut child = Command::new(env!("CARGO_BIN_EXE_cinnabar-server"))
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--worker-threads",
-                    "4",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("spawn server");
-            let deadline = Instant::now() + Duration::from_secs(20);
-            while Instant::now() < deadline {
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Server { child, port };
-                }
-                if child.try_wait().ok().flatten().is_some() {
-                    break; // port taken meanwhile: try another
-                }
-                thread::sleep(Duration::from_millis(20));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
+        let child = support::start_cinnabar(&["--worker-threads", "4"]);
+        Server {
+            port: child.port(),
+            _child: child,
         }
-        panic!("server did not start");
     }
 
     fn conn(&self) -> Conn {
@@ -62,13 +36,6 @@ impl Server {
             reader: BufReader::new(stream.try_clone().expect("clone")),
             writer: stream,
         }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

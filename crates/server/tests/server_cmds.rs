@@ -2,9 +2,10 @@
 //! DEBUG, TIME, LASTSAVE, SHUTDOWN. Expected values were checked against
 //! redis-server (7.0.15, where 7.2 behaves the same).
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// A RESP2 reply.
@@ -112,67 +113,19 @@ fn read_value(r: &mut BufReader<TcpStream>) -> Value {
     }
 }
 
-/// A cinnabar-server child process, killed on drop.
+/// The server under test (killed on drop by the support module).
 struct Server {
-    child: Child,
+    child: support::ServerProcess,
     port: u16,
 }
 
 impl Server {
-    /// Starts a server on a free port. A port picked this way can be taken by
-    /// another test's server in between, so readiness means answering with our
-    /// child's process id; otherwise the start is retried on another port.
     fn start() -> Server {
-        for _ in 0..10 {
-            let port = TcpListener::bind("127.0.0.1:0")
-                .expect("bind")
-                .local_addr()
-                .expect("addr")
-                .port();
-            let child = Command::new(env!("CARGO_BIN_EXE_cinnabar-server"))
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--enable-debug-command",
-                    "local",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("spawn server");
-            let mut server = Server { child, port };
-            if server.wait_ready() {
-                return server;
-            }
+        let child = support::start_cinnabar(&["--enable-debug-command", "local"]);
+        Server {
+            port: child.port(),
+            child,
         }
-        panic!("server did not start");
-    }
-
-    /// Waits until our child answers on the port; false if it exited or another
-    /// process answers there.
-    fn wait_ready(&mut self) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let pid = self.child.id().to_string();
-        while Instant::now() < deadline {
-            if self.child.try_wait().ok().flatten().is_some() {
-                return false;
-            }
-            if let Ok(s) = TcpStream::connect(("127.0.0.1", self.port)) {
-                s.set_read_timeout(Some(Duration::from_secs(10)))
-                    .expect("timeout");
-                let mut c = Conn {
-                    reader: BufReader::new(s.try_clone().expect("clone")),
-                    writer: s,
-                };
-                let info = c.cmd(&["INFO", "server"]);
-                return matches!(&info, Value::Bulk(Some(_)))
-                    && field(&info.text(), "process_id").as_deref() == Some(pid.as_str());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
     }
 
     fn conn(&self) -> Conn {
@@ -183,13 +136,6 @@ impl Server {
             reader: BufReader::new(s.try_clone().expect("clone")),
             writer: s,
         }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -250,7 +196,10 @@ fn info_default_sections_and_fields() {
     assert_eq!(field(&text, "redis_version").as_deref(), Some("7.2.4"));
     assert_eq!(field(&text, "redis_mode").as_deref(), Some("standalone"));
     assert_eq!(field(&text, "tcp_port"), Some(srv.port.to_string()));
-    assert_eq!(field(&text, "process_id"), Some(srv.child.id().to_string()));
+    assert_eq!(
+        field(&text, "process_id"),
+        Some(srv.child.pid().to_string())
+    );
     let run_id = field(&text, "run_id").expect("run_id");
     assert_eq!(run_id.len(), 40);
     assert!(run_id.bytes().all(|b| b.is_ascii_hexdigit()));

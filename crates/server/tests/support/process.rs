@@ -137,6 +137,11 @@ impl ServerProcess {
         }
     }
 
+    /// The exit status, if the process has exited (without waiting).
+    pub fn try_wait(&mut self) -> io::Result<Option<std::process::ExitStatus>> {
+        self.child.try_wait()
+    }
+
     /// Whether the process is still running (false once it has exited).
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
