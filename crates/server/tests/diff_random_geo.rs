@@ -22,11 +22,10 @@
 
 mod support;
 
-use std::env;
-
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use support::random::{env_number, seeds};
 use support::resp::format_args;
 use support::DiffPair;
 
@@ -422,26 +421,11 @@ fn read_back(dest: &str, dist: bool) -> Vec<Vec<String>> {
     vec![s(&["TYPE", dest]), range]
 }
 
-fn env_number(name: &str) -> Option<u64> {
-    let raw = env::var(name).ok()?;
-    match raw.trim().parse() {
-        Ok(n) => Some(n),
-        Err(_) => panic!("{name}={raw:?} is not a number"),
-    }
-}
-
-fn seeds() -> Vec<u64> {
-    if let Some(seed) = env_number("CINNABAR_DIFF_SEED") {
-        return vec![seed];
-    }
-    (1..=env_number("CINNABAR_DIFF_SEEDS").unwrap_or(DEFAULT_SEEDS)).collect()
-}
-
 #[test]
 fn geo_random() {
     let steps = env_number("CINNABAR_DIFF_STEPS").map_or(DEFAULT_STEPS, |n| n as usize);
     let mut pair = DiffPair::start(&[]);
-    for seed in seeds() {
+    for seed in seeds(DEFAULT_SEEDS) {
         pair.reset();
         let mut g = Gen {
             rng: StdRng::seed_from_u64(seed ^ 0x6e0),

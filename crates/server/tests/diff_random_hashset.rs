@@ -25,11 +25,11 @@
 mod support;
 
 use std::collections::{HashMap, HashSet};
-use std::env;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use support::random::{bulk, env_number, frame_of, items, seeds};
 use support::resp::{self, format_args, Frame};
 use support::{DiffPair, RawClient, Reply};
 
@@ -358,44 +358,6 @@ fn hashes(g: &mut Gen) -> Cmd {
     }
 }
 
-fn env_number(name: &str) -> Option<u64> {
-    let raw = env::var(name).ok()?;
-    match raw.trim().parse() {
-        Ok(n) => Some(n),
-        Err(_) => panic!("{name}={raw:?} is not a number"),
-    }
-}
-
-fn seeds() -> Vec<u64> {
-    if let Some(seed) = env_number("CINNABAR_DIFF_SEED") {
-        return vec![seed];
-    }
-    (1..=env_number("CINNABAR_DIFF_SEEDS").unwrap_or(DEFAULT_SEEDS)).collect()
-}
-
-fn frame_of(reply: &Reply) -> Option<Frame> {
-    reply.frame().and_then(|b| resp::parse_exact(b).ok())
-}
-
-fn items(f: &Frame) -> Vec<Frame> {
-    match f {
-        Frame::Aggregate {
-            items: Some(items), ..
-        } => items.clone(),
-        _ => Vec::new(),
-    }
-}
-
-fn bulk(f: &Frame) -> Option<Vec<u8>> {
-    match f {
-        Frame::Blob {
-            kind: b'$',
-            data: Some(d),
-        } => Some(d.clone()),
-        _ => None,
-    }
-}
-
 /// True when the elements (or pairs) of an aggregate are distinct.
 fn distinct(f: &Frame, pairs: bool) -> bool {
     let elems = items(f);
@@ -503,7 +465,7 @@ fn configure(pair: &mut DiffPair) {
 fn run_family(family: &str, generate: fn(&mut Gen) -> Cmd) {
     let steps = env_number("CINNABAR_DIFF_STEPS").map_or(DEFAULT_STEPS, |n| n as usize);
     let mut pair = DiffPair::start(&[]);
-    for seed in seeds() {
+    for seed in seeds(DEFAULT_SEEDS) {
         pair.reset();
         configure(&mut pair);
         let mut g = Gen {

@@ -28,6 +28,7 @@ use std::env;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use support::random::{env_number, seeds};
 use support::resp::{self, format_args, Frame};
 use support::{DiffPair, Reply};
 
@@ -201,21 +202,6 @@ fn truncated_tail(value: &[u8]) -> bool {
     false
 }
 
-fn env_number(name: &str) -> Option<u64> {
-    let raw = env::var(name).ok()?;
-    match raw.trim().parse() {
-        Ok(n) => Some(n),
-        Err(_) => panic!("{name}={raw:?} is not a number"),
-    }
-}
-
-fn seeds() -> Vec<u64> {
-    if let Some(seed) = env_number("CINNABAR_DIFF_SEED") {
-        return vec![seed];
-    }
-    (1..=env_number("CINNABAR_DIFF_SEEDS").unwrap_or(DEFAULT_SEEDS)).collect()
-}
-
 /// The payload of a bulk-string reply.
 fn bulk(reply: &Reply) -> Option<Vec<u8>> {
     match resp::parse_exact(reply.frame()?) {
@@ -330,7 +316,7 @@ fn hll_random() {
     let steps = env_number("CINNABAR_DIFF_STEPS").map_or(DEFAULT_STEPS, |n| n as usize);
     let mut pair = DiffPair::start(&[]);
     let mut seen = Coverage::default();
-    for seed in seeds() {
+    for seed in seeds(DEFAULT_SEEDS) {
         pair.reset();
         let mut g = Gen {
             rng: StdRng::seed_from_u64(seed ^ 0x4859_4c4c),

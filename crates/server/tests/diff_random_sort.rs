@@ -24,13 +24,12 @@
 
 mod support;
 
-use std::env;
-
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-use support::resp::{self, format_args, Frame};
+use support::random::{bulk, env_number, frame_of, seeds};
+use support::resp::format_args;
 use support::{DiffPair, Reply};
 
 const DEFAULT_SEEDS: u64 = 4;
@@ -249,35 +248,6 @@ fn generate(g: &mut Gen) -> Cmd {
     }
 }
 
-fn env_number(name: &str) -> Option<u64> {
-    let raw = env::var(name).ok()?;
-    match raw.trim().parse() {
-        Ok(n) => Some(n),
-        Err(_) => panic!("{name}={raw:?} is not a number"),
-    }
-}
-
-fn seeds() -> Vec<u64> {
-    if let Some(seed) = env_number("CINNABAR_DIFF_SEED") {
-        return vec![seed];
-    }
-    (1..=env_number("CINNABAR_DIFF_SEEDS").unwrap_or(DEFAULT_SEEDS)).collect()
-}
-
-fn frame_of(reply: &Reply) -> Option<Frame> {
-    reply.frame().and_then(|b| resp::parse_exact(b).ok())
-}
-
-fn bulk(f: &Frame) -> Option<Vec<u8>> {
-    match f {
-        Frame::Blob {
-            kind: b'$',
-            data: Some(d),
-        } => Some(d.clone()),
-        _ => None,
-    }
-}
-
 fn compare(reference: &Reply, subject: &Reply, check: Check) -> Result<(), String> {
     if matches!(reference, Reply::Closed) {
         return Err("the reference closed the connection".into());
@@ -305,7 +275,7 @@ fn compare(reference: &Reply, subject: &Reply, check: Check) -> Result<(), Strin
 fn sort_random() {
     let steps = env_number("CINNABAR_DIFF_STEPS").map_or(DEFAULT_STEPS, |n| n as usize);
     let mut pair = DiffPair::start(&[]);
-    for seed in seeds() {
+    for seed in seeds(DEFAULT_SEEDS) {
         pair.reset();
         pair.assert_same(&["CONFIG", "SET", "list-max-listpack-size", "5"]);
         let mut g = Gen {

@@ -24,11 +24,11 @@
 mod support;
 
 use std::collections::{HashMap, HashSet};
-use std::env;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use support::random::{bulk, env_number, frame_of, items, seeds};
 use support::resp::{self, format_args, Frame};
 use support::{DiffPair, RawClient, Reply};
 
@@ -488,44 +488,6 @@ fn lex(g: &mut Gen) -> Cmd {
     }
 }
 
-fn env_number(name: &str) -> Option<u64> {
-    let raw = env::var(name).ok()?;
-    match raw.trim().parse() {
-        Ok(n) => Some(n),
-        Err(_) => panic!("{name}={raw:?} is not a number"),
-    }
-}
-
-fn seeds() -> Vec<u64> {
-    if let Some(seed) = env_number("CINNABAR_DIFF_SEED") {
-        return vec![seed];
-    }
-    (1..=env_number("CINNABAR_DIFF_SEEDS").unwrap_or(DEFAULT_SEEDS)).collect()
-}
-
-fn frame_of(reply: &Reply) -> Option<Frame> {
-    reply.frame().and_then(|b| resp::parse_exact(b).ok())
-}
-
-fn items(f: &Frame) -> Vec<Frame> {
-    match f {
-        Frame::Aggregate {
-            items: Some(items), ..
-        } => items.clone(),
-        _ => Vec::new(),
-    }
-}
-
-fn bulk(f: &Frame) -> Option<Vec<u8>> {
-    match f {
-        Frame::Blob {
-            kind: b'$',
-            data: Some(d),
-        } => Some(d.clone()),
-        _ => None,
-    }
-}
-
 fn compare(reference: &Reply, subject: &Reply, check: &Check) -> Result<(), String> {
     if matches!(reference, Reply::Closed) {
         return Err("the reference closed the connection".into());
@@ -562,7 +524,7 @@ fn compare(reference: &Reply, subject: &Reply, check: &Check) -> Result<(), Stri
 fn run_family(family: &str, generate: fn(&mut Gen) -> Cmd) {
     let steps = env_number("CINNABAR_DIFF_STEPS").map_or(DEFAULT_STEPS, |n| n as usize);
     let mut pair = DiffPair::start(&[]);
-    for seed in seeds() {
+    for seed in seeds(DEFAULT_SEEDS) {
         pair.reset();
         let mut g = Gen::new(seed);
         let mut history: Vec<String> = Vec::new();

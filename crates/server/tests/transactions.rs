@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use support::{RawClient, ServerProcess};
+use support::ServerProcess;
 
 /// Runs `scenario` against redis-server and Cinnabar and asserts both produce
 /// the same transcript (the raw replies, in order).
@@ -149,7 +149,7 @@ fn wake_scenario(server: &ServerProcess) -> Vec<Vec<u8>> {
     waiter
         .send_command(&["BLPOP", "q", "0"])
         .expect("send BLPOP");
-    wait_blocked(&mut admin, 1);
+    server.wait_blocked(1);
     t.push(admin.cmd(&["MULTI"]));
     t.push(admin.cmd(&["RPUSH", "q", "a", "b"]));
     t.push(admin.cmd(&["LLEN", "q"]));
@@ -160,19 +160,6 @@ fn wake_scenario(server: &ServerProcess) -> Vec<Vec<u8>> {
     });
     t.push(admin.cmd(&["LRANGE", "q", "0", "-1"]));
     t
-}
-
-/// Waits until `n` clients are blocked (INFO clients), polling.
-fn wait_blocked(c: &mut RawClient, n: usize) {
-    let want = format!("blocked_clients:{n}\r\n");
-    for _ in 0..2000 {
-        let info = c.cmd(&["INFO", "clients"]);
-        if String::from_utf8_lossy(&info).contains(&want) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    panic!("never saw {n} blocked clients");
 }
 
 #[test]

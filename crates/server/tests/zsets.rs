@@ -11,25 +11,6 @@ use std::time::{Duration, Instant};
 
 use support::{start_cinnabar, RawClient, ServerProcess};
 
-/// Waits until the server reports `n` blocked clients (bounded, generous deadline).
-fn wait_blocked(server: &ServerProcess, n: usize) {
-    let mut c = server.connect();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let want = format!("blocked_clients:{n}\r\n");
-    loop {
-        let info = c.cmd(&["INFO", "clients"]);
-        if String::from_utf8_lossy(&info).contains(&want) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "never saw {want:?}; last INFO: {}",
-            String::from_utf8_lossy(&info)
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 fn start() -> ServerProcess {
     start_cinnabar(&["--worker-threads", "4"])
 }
@@ -66,20 +47,20 @@ fn waiters_are_served_first_come_first_served() {
     for i in 0..3 {
         let mut c = server.connect();
         c.send_command(&["BZPOPMIN", "z", "0"]).expect("send");
-        wait_blocked(&server, i + 1);
+        server.wait_blocked(i + 1);
         waiters.push(c);
     }
     let mut writer = server.connect();
     // One member: only the first waiter gets it, in the same step as the add.
     assert_eq!(writer.cmd(&["ZADD", "z", "5", "a"]), b":1\r\n");
     assert_eq!(reply(&mut waiters[0]), popped("z", "a", "5"));
-    wait_blocked(&server, 2);
+    server.wait_blocked(2);
     assert_eq!(writer.cmd(&["EXISTS", "z"]), b":0\r\n");
     // Two members in one ZADD go to the next two waiters, lowest score first.
     assert_eq!(writer.cmd(&["ZADD", "z", "2", "c", "1", "b"]), b":2\r\n");
     assert_eq!(reply(&mut waiters[1]), popped("z", "b", "1"));
     assert_eq!(reply(&mut waiters[2]), popped("z", "c", "2"));
-    wait_blocked(&server, 0);
+    server.wait_blocked(0);
     assert_eq!(writer.cmd(&["EXISTS", "z"]), b":0\r\n");
 }
 
@@ -89,11 +70,11 @@ fn first_nonempty_key_and_bzmpop_counts() {
     let mut w1 = server.connect();
     w1.send_command(&["BZPOPMAX", "k1", "k2", "0"])
         .expect("send");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     let mut w2 = server.connect();
     w2.send_command(&["BZMPOP", "0", "2", "k3", "k2", "MAX", "COUNT", "2"])
         .expect("send");
-    wait_blocked(&server, 2);
+    server.wait_blocked(2);
     let mut writer = server.connect();
     assert_eq!(
         writer.cmd(&["ZADD", "k2", "1", "a", "2", "b", "3", "c", "4", "d"]),
@@ -105,7 +86,7 @@ fn first_nonempty_key_and_bzmpop_counts() {
         b"*2\r\n$2\r\nk2\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n"
             .to_vec()
     );
-    wait_blocked(&server, 0);
+    server.wait_blocked(0);
     assert_eq!(
         writer.cmd(&["ZRANGE", "k2", "0", "-1"]),
         b"*1\r\n$1\r\na\r\n"
@@ -147,34 +128,34 @@ fn a_key_of_another_type_does_not_serve_waiters() {
     let server = start();
     let mut waiter = server.connect();
     waiter.send_command(&["BZPOPMIN", "k", "0"]).expect("send");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     let mut writer = server.connect();
     // The key becomes a list, then a string: the waiter keeps waiting (as in
     // Redis, a sorted-set waiter is only served by a sorted set).
     assert_eq!(writer.cmd(&["LPUSH", "k", "x"]), b":1\r\n");
     assert_eq!(writer.cmd(&["DEL", "k"]), b":1\r\n");
     assert_eq!(writer.cmd(&["SET", "k", "v"]), b"+OK\r\n");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     assert_eq!(writer.cmd(&["DEL", "k"]), b":1\r\n");
     assert_eq!(writer.cmd(&["ZADD", "k", "7", "m"]), b":1\r\n");
     assert_eq!(reply(&mut waiter), popped("k", "m", "7"));
-    wait_blocked(&server, 0);
+    server.wait_blocked(0);
     // The other way round: a sorted set does not serve a list waiter.
     let mut list_waiter = server.connect();
     list_waiter
         .send_command(&["BLPOP", "q", "0"])
         .expect("send");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     assert_eq!(writer.cmd(&["ZADD", "q", "1", "a"]), b":1\r\n");
     assert_eq!(writer.cmd(&["ZUNIONSTORE", "q", "1", "q"]), b":1\r\n");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     assert_eq!(writer.cmd(&["DEL", "q"]), b":1\r\n");
     assert_eq!(writer.cmd(&["RPUSH", "q", "e"]), b":1\r\n");
     assert_eq!(
         reply(&mut list_waiter),
         b"*2\r\n$1\r\nq\r\n$1\r\ne\r\n".to_vec()
     );
-    wait_blocked(&server, 0);
+    server.wait_blocked(0);
     // Waiting on a key that holds another type is an error right away.
     assert_eq!(writer.cmd(&["SET", "s", "v"]), b"+OK\r\n");
     assert_eq!(
@@ -190,13 +171,13 @@ fn stores_and_increments_serve_waiters() {
     assert_eq!(writer.cmd(&["ZADD", "src", "1", "a", "2", "b"]), b":2\r\n");
     let mut w1 = server.connect();
     w1.send_command(&["BZPOPMAX", "dst", "0"]).expect("send");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     let mut w2 = server.connect();
     w2.send_command(&["BZPOPMIN", "inc", "0"]).expect("send");
-    wait_blocked(&server, 2);
+    server.wait_blocked(2);
     let mut w3 = server.connect();
     w3.send_command(&["BZPOPMIN", "range", "0"]).expect("send");
-    wait_blocked(&server, 3);
+    server.wait_blocked(3);
     assert_eq!(writer.cmd(&["ZUNIONSTORE", "dst", "1", "src"]), b":2\r\n");
     assert_eq!(reply(&mut w1), popped("dst", "b", "2"));
     assert_eq!(writer.cmd(&["ZINCRBY", "inc", "3", "x"]), b"$1\r\n3\r\n");
@@ -206,7 +187,7 @@ fn stores_and_increments_serve_waiters() {
         b":1\r\n"
     );
     assert_eq!(reply(&mut w3), popped("range", "a", "1"));
-    wait_blocked(&server, 0);
+    server.wait_blocked(0);
     assert_eq!(writer.cmd(&["ZCARD", "dst"]), b":1\r\n");
     assert_eq!(writer.cmd(&["EXISTS", "inc", "range"]), b":0\r\n");
 }
@@ -218,13 +199,13 @@ fn client_unblock_with_timeout_or_error() {
     let id = client_id(&mut waiter);
     let mut admin = server.connect();
     waiter.send_command(&["BZPOPMIN", "k", "0"]).expect("send");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     assert_eq!(admin.cmd(&["CLIENT", "UNBLOCK", &id]), b":1\r\n");
     assert_eq!(reply(&mut waiter), b"*-1\r\n");
     waiter
         .send_command(&["BZMPOP", "0", "1", "k", "MAX"])
         .expect("send");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     assert_eq!(admin.cmd(&["CLIENT", "UNBLOCK", &id, "ERROR"]), b":1\r\n");
     assert_eq!(
         reply(&mut waiter),

@@ -30,6 +30,7 @@ pub mod cases;
 pub mod client;
 pub mod diff;
 pub mod process;
+pub mod random;
 pub mod resp;
 pub mod runner;
 

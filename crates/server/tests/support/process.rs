@@ -137,6 +137,26 @@ impl ServerProcess {
         }
     }
 
+    /// Waits (polling INFO clients, up to 30 s) until exactly `n` clients are
+    /// blocked, so a test can act once its waiters are in place.
+    pub fn wait_blocked(&self, n: usize) {
+        let mut c = self.connect();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let want = format!("blocked_clients:{n}\r\n");
+        loop {
+            let info = c.cmd(&["INFO", "clients"]);
+            if String::from_utf8_lossy(&info).contains(&want) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {want:?}; last INFO: {}",
+                String::from_utf8_lossy(&info)
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// The exit status, if the process has exited (without waiting).
     pub fn try_wait(&mut self) -> io::Result<Option<std::process::ExitStatus>> {
         self.child.try_wait()
