@@ -28,9 +28,9 @@ use std::collections::{HashMap, HashSet};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use support::random::{bulk, env_number, frame_of, items, seeds};
-use support::resp::{self, format_args, Frame};
-use support::{DiffPair, RawClient, Reply};
+use support::random::{bulk, env_number, frame_of, items, seeds, Client};
+use support::resp::{format_args, Frame};
+use support::{DiffPair, Reply};
 
 const DEFAULT_SEEDS: u64 = 6;
 const DEFAULT_STEPS: usize = 400;
@@ -612,30 +612,6 @@ fn generators_are_deterministic() {
 // standard deviations from the expected value, so a correct implementation
 // fails with negligible probability and a biased one every time.
 // ---------------------------------------------------------------------------
-
-struct Client {
-    c: RawClient,
-}
-
-impl Client {
-    fn cmd(&mut self, args: &[&str]) -> Frame {
-        let bytes = self.c.cmd(args);
-        resp::parse_exact(&bytes).unwrap_or_else(|e| panic!("{}: {e}", format_args(args)))
-    }
-
-    fn strings(&mut self, args: &[&str]) -> Vec<String> {
-        let f = self.cmd(args);
-        let elems = if f.kind() == b'$' { vec![f] } else { items(&f) };
-        elems
-            .iter()
-            .map(|e| {
-                let b = bulk(e)
-                    .unwrap_or_else(|| panic!("{}: not a bulk string: {e:?}", format_args(args)));
-                String::from_utf8_lossy(&b).into_owned()
-            })
-            .collect()
-    }
-}
 
 fn assert_uniform(
     what: &str,

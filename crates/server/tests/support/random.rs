@@ -3,8 +3,8 @@
 
 use std::env;
 
-use super::client::Reply;
-use super::resp::{self, Frame};
+use super::client::{RawClient, Reply};
+use super::resp::{self, format_args, Frame};
 
 /// A numeric environment variable; panics on a value that is not a number.
 pub fn env_number(name: &str) -> Option<u64> {
@@ -47,5 +47,39 @@ pub fn bulk(f: &Frame) -> Option<Vec<u8>> {
             data: Some(d),
         } => Some(d.clone()),
         _ => None,
+    }
+}
+
+/// A client for tests that look inside replies (distribution checks):
+/// commands answer parsed frames, or their bulk strings.
+pub struct Client {
+    /// The connection.
+    pub c: RawClient,
+}
+
+impl Client {
+    /// Sends a command and parses its reply.
+    pub fn cmd(&mut self, args: &[&str]) -> Frame {
+        let bytes = self.c.cmd(args);
+        resp::parse_exact(&bytes).unwrap_or_else(|e| panic!("{}: {e}", format_args(args)))
+    }
+
+    /// The bulk strings of the reply (a single bulk string, or an array of them).
+    pub fn strings(&mut self, args: &[&str]) -> Vec<String> {
+        let f = self.cmd(args);
+        let elems = if f.kind() == b'$' { vec![f] } else { items(&f) };
+        elems
+            .iter()
+            .map(|e| {
+                let b = bulk(e)
+                    .unwrap_or_else(|| panic!("{}: not a bulk string: {e:?}", format_args(args)));
+                String::from_utf8_lossy(&b).into_owned()
+            })
+            .collect()
+    }
+
+    /// OBJECT ENCODING of `key`.
+    pub fn encoding(&mut self, key: &str) -> String {
+        self.strings(&["OBJECT", "ENCODING", key]).concat()
     }
 }
