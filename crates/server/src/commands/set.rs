@@ -136,29 +136,7 @@ fn sadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 // SREM key member [member ...]
 fn srem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let key = args.get(1);
-    let Some(e) = ctx.db.lookup_write(key)? else {
-        ctx.out.int(0);
-        return Ok(());
-    };
-    let s = set_mut(e)?;
-    let mut removed = 0i64;
-    for m in args.iter().skip(2) {
-        if s.remove(m) {
-            removed += 1;
-            if s.is_empty() {
-                break;
-            }
-        }
-    }
-    if s.is_empty() {
-        ctx.db.remove(key)?;
-    }
-    if removed == 0 {
-        ctx.db.unmodified(key);
-    }
-    ctx.out.int(removed);
-    Ok(())
+    super::collection::remove_members(ctx, args, set_mut, Set::remove, Set::is_empty)
 }
 
 // SISMEMBER key member
