@@ -2,7 +2,8 @@
 //!
 //! * [`process`]: spawn a server binary on a free port, wait for readiness,
 //!   kill it on drop.
-//! * [`client`]: a raw RESP client returning replies as exact bytes.
+//! * [`client`]: a raw RESP client returning replies as exact bytes (or
+//!   parsed into [`resp::Frame`]s).
 //! * [`resp`]: an independent RESP2/RESP3 frame scanner/parser and helpers.
 //! * [`diff`]: [`DiffPair`], a reference `redis-server` plus the subject
 //!   driven in lockstep.
@@ -14,12 +15,17 @@
 //! ```ignore
 //! mod support;
 //!
+//! use support::resp::Frame;
+//!
 //! #[test]
 //! fn set_then_get() {
 //!     let server = support::start_cinnabar(&[]);
 //!     let mut c = server.connect();
 //!     assert_eq!(c.cmd(&["SET", "k", "v"]), b"+OK\r\n");
 //!     assert_eq!(c.line("GET k"), b"$1\r\nv\r\n");
+//!     // Or parsed, when a test looks inside replies:
+//!     assert_eq!(c.frame_line("INCR n"), Frame::int(1));
+//!     assert_eq!(c.frame(&["MGET", "k"]).strings(), ["v"]);
 //! }
 //! ```
 //!

@@ -60,8 +60,7 @@ pub struct Client {
 impl Client {
     /// Sends a command and parses its reply.
     pub fn cmd(&mut self, args: &[&str]) -> Frame {
-        let bytes = self.c.cmd(args);
-        resp::parse_exact(&bytes).unwrap_or_else(|e| panic!("{}: {e}", format_args(args)))
+        self.c.frame(args)
     }
 
     /// The bulk strings of the reply (a single bulk string, or an array of them).
