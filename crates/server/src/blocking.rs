@@ -217,14 +217,7 @@ fn run_for_waiter(
     client.db = w.db;
     let mut out = ReplyBuf::with_resp3(w.resp3);
     let locked = std::mem::replace(&mut db.locked, srv.keyspace.lock_none());
-    let inner_db = Db {
-        locked,
-        index: w.db,
-        now_ms: db.now_ms,
-        stats,
-        touch: true,
-        ready: Vec::new(),
-    };
+    let inner_db = Db::new(locked, w.db, db.now_ms, stats, true);
     let mut ctx = Ctx {
         srv,
         client: &mut client,
@@ -236,7 +229,10 @@ fn run_for_waiter(
     };
     let result = handler(&mut ctx, args);
     let blocked_again = ctx.block.is_some();
-    let Ctx { db: inner_db, .. } = ctx;
+    let Ctx {
+        db: mut inner_db, ..
+    } = ctx;
+    inner_db.flush_touches();
     db.locked = inner_db.locked;
     db.ready.extend(inner_db.ready);
     if blocked_again {
@@ -281,14 +277,8 @@ pub fn serve_deferred(
             }
         }
         let locked = ks.lock_shards(&mut shards);
-        let mut db = Db {
-            locked,
-            index: dbi,
-            now_ms,
-            stats,
-            touch: true,
-            ready: vec![(dbi, key)],
-        };
+        let mut db = Db::new(locked, dbi, now_ms, stats, true);
+        db.ready.push((dbi, key));
         // Anything still needing locks here lost a race with another writer, which
         // will have signalled the key itself; nothing is left behind.
         let _ = serve_ready(srv, stats, &mut db);

@@ -184,6 +184,10 @@ pub struct Client {
     pub close_after_reply: bool,
     /// CLIENT NO-TOUCH is on.
     pub no_touch: bool,
+    /// The open transaction (MULTI ... EXEC).
+    pub multi: Option<crate::multi::MultiState>,
+    /// The keys watched for the next EXEC.
+    pub watch: Option<crate::multi::WatchSet>,
 }
 
 impl Client {
@@ -196,6 +200,8 @@ impl Client {
             reply_mode: ReplyMode::On,
             close_after_reply: false,
             no_touch: false,
+            multi: None,
+            watch: None,
         }
     }
 

@@ -3,7 +3,8 @@
 //! At start-up [`boot`] turns a loaded [`Config`] into the start-up settings and hot
 //! tunables; afterwards CONFIG SET calls [`apply`] once per changed directive, which
 //! refreshes the tunables and performs the few changes that act on the process
-//! (`dir`, `loglevel`, `requirepass`).
+//! (`dir`, `loglevel`, `requirepass`, and `port`/`bind`, which rebind the TCP
+//! listeners).
 
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -135,6 +136,17 @@ pub fn apply(srv: &Server, name: &str, cfg: &Config) -> Result<(), String> {
         }
         "loglevel" => crate::log::set_level(log_level(&cfg.get_str("loglevel"))),
         "requirepass" => *srv.requirepass.write() = password(cfg),
+        "port" | "bind" => {
+            let port = u16::try_from(cfg.get_i64("port")).unwrap_or(0);
+            crate::net::rebind(srv, port, &cfg.bind()).map_err(|e| {
+                crate::warning!("{e}");
+                if name == "port" {
+                    "Unable to listen on this port".to_string()
+                } else {
+                    "Failed to bind to specified addresses.".to_string()
+                }
+            })?;
+        }
         _ => {}
     }
     refresh(cfg, &srv.tun);

@@ -21,7 +21,7 @@ use crate::stats::{bump, WorkerStats};
 /// Everything a handler can reach while it runs.
 pub struct Ctx<'a> {
     /// The server.
-    pub srv: &'a Server,
+    pub srv: &'static Server,
     /// The calling client.
     pub client: &'a mut Client,
     /// Where replies go.
@@ -83,9 +83,47 @@ pub struct Db<'a> {
     pub touch: bool,
     /// Keys written by this command that blocked clients wait on, as (db, key).
     pub ready: Vec<(usize, Vec<u8>)>,
+    /// Keys looked up for writing while some client watches keys: their
+    /// watchers are touched when the command ends, unless the handler reports
+    /// with [`Db::unmodified`] that it changed nothing (as Redis signals only
+    /// real modifications).
+    pending_touch: Vec<(usize, Vec<u8>)>,
 }
 
 impl<'a> Db<'a> {
+    /// A command's view over `locked`.
+    pub fn new(
+        locked: Locked<'static>,
+        index: usize,
+        now_ms: i64,
+        stats: &'a WorkerStats,
+        touch: bool,
+    ) -> Db<'a> {
+        Db {
+            locked,
+            index,
+            now_ms,
+            stats,
+            touch,
+            ready: Vec::new(),
+            pending_touch: Vec::new(),
+        }
+    }
+
+    /// Tells WATCH that the command left `key` (looked up for writing) as it
+    /// was: SADD of an existing member, HDEL of missing fields, ...
+    pub fn unmodified(&mut self, key: &[u8]) {
+        let db = self.index;
+        self.pending_touch.retain(|(d, k)| !(*d == db && k == key));
+    }
+
+    /// Touches the watchers of the keys still pending (see [`Db::unmodified`]).
+    pub fn flush_touches(&mut self) {
+        for (db, key) in std::mem::take(&mut self.pending_touch) {
+            self.locked.touch(db, &key);
+        }
+    }
+
     /// Notes that `key` (in the selected database) received data blocked clients may
     /// be waiting for; they are served before this command's locks are released.
     pub fn signal_ready(&mut self, key: &[u8]) {
@@ -132,6 +170,16 @@ impl<'a> Db<'a> {
     /// Looks a key up for writing (no hit/miss accounting).
     pub fn lookup_write(&mut self, key: &[u8]) -> Result<Option<&mut Entry>, CmdError> {
         let access = self.access_now();
+        // Looking a key up to write it counts as modifying it for WATCH (when
+        // anyone watches anything at all).
+        if self.locked.keyspace().watching.load(Relaxed) > 0
+            && self.locked.exists(self.index, key, self.now_ms)?
+        {
+            let db = self.index;
+            if !self.pending_touch.iter().any(|(d, k)| *d == db && k == key) {
+                self.pending_touch.push((db, key.to_vec()));
+            }
+        }
         let found = self.locked.get(self.index, key, self.now_ms)?;
         if let Some(e) = found {
             e.set_access(access);
@@ -153,7 +201,12 @@ impl<'a> Db<'a> {
     /// Stores a value, replacing the key's old value and expire.
     pub fn set(&mut self, key: &[u8], value: NewValue<'_>, expire_ms: Option<i64>) -> CmdResult {
         let access = self.access_now();
-        self.locked.set(self.index, key, value, expire_ms, access)?;
+        let old = self.locked.set(self.index, key, value, expire_ms, access)?;
+        // A logically expired value replaced without a lookup first still
+        // counts as expired, as the lookup would have counted it.
+        if old.is_some_and(|e| e.is_expired(self.now_ms)) {
+            self.locked.expired += 1;
+        }
         Ok(())
     }
 
@@ -234,6 +287,10 @@ pub fn execute(
     let def = match resolve(srv, args, out) {
         Ok(def) => def,
         Err(()) => {
+            if args.get(0).eq_ignore_ascii_case(b"exec") {
+                exec_abort(srv, client, out, reply_start);
+            }
+            crate::multi::abort(client);
             count_rejection(srv, stats, out, None);
             finish_reply(client, out, reply_start);
             return After::Continue;
@@ -242,6 +299,10 @@ pub fn execute(
     let id = srv.commands.id_of(def);
     if !def.has(flags::NO_AUTH) && !client.authenticated && srv.auth_required() {
         out.error("NOAUTH Authentication required.");
+        if def.name == "exec" {
+            exec_abort(srv, client, out, reply_start);
+        }
+        crate::multi::abort(client);
         count_rejection(srv, stats, out, Some(id));
         finish_reply(client, out, reply_start);
         return After::Continue;
@@ -251,65 +312,70 @@ pub fn execute(
         out.error(
             "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
         );
+        crate::multi::abort(client);
         count_rejection(srv, stats, out, Some(id));
         finish_reply(client, out, reply_start);
         return After::Continue;
     }
 
-    let started = Instant::now();
-    let now_ms = crate::clock::unix_ms();
+    // Inside MULTI every command but the transaction controls is queued.
+    let in_multi = client.multi.is_some();
+    if in_multi && !runs_inside_multi(def) {
+        if def.has(flags::NO_MULTI) {
+            out.error("ERR Command not allowed inside a transaction");
+            crate::multi::abort(client);
+            count_rejection(srv, stats, out, Some(id));
+        } else {
+            crate::multi::queue(client, args, def.has(flags::WRITE | flags::MAY_REPLICATE));
+            out.simple(b"QUEUED");
+        }
+        finish_reply(client, out, reply_start);
+        return After::Continue;
+    }
+    let is_exec = in_multi && def.name == "exec";
+
+    let (started, now_ms) = crate::clock::command_start();
     // CLIENT PAUSE: a command the pause covers waits (as Redis postpones the
     // client) instead of failing; the connection retries it from the worker cron
-    // or when CLIENT UNPAUSE wakes the workers.
-    if pause_holds(srv, def, now_ms) {
+    // or when CLIENT UNPAUSE wakes the workers. EXEC is covered as its queue is.
+    let held = if is_exec {
+        let writes = client.multi.as_ref().is_some_and(|m| m.writes);
+        srv.pause_until_ms.load(Relaxed) > now_ms
+            && (!srv.pause_writes_only.load(Relaxed) || writes)
+    } else {
+        pause_holds(srv, def, now_ms)
+    };
+    if held {
         if skipped {
             client.reply_mode = ReplyMode::SkipNext;
         }
         return After::Postponed;
     }
-    let locked = lock_for(srv, def, args);
     // CLIENT NO-TOUCH leaves access times alone, except for TOUCH itself (as Redis).
     let touch = !client.no_touch || def.name == "touch";
-    let db = Db {
-        locked,
-        index: client.db,
-        now_ms,
-        stats,
-        touch,
-        ready: Vec::new(),
+    let (result, blocked, mut db) = if is_exec {
+        let locked = srv.keyspace.lock_all();
+        let db = Db::new(locked, client.db, now_ms, stats, touch);
+        run_exec(srv, stats, client, out, db)
+    } else {
+        let locked = lock_for(srv, def, args);
+        let db = Db::new(locked, client.db, now_ms, stats, touch);
+        run_locked(srv, client, out, def, args, db, true)
     };
-    let mut ctx = Ctx {
-        srv,
-        client,
-        out,
-        db,
-        cmd: def,
-        serving: false,
-        block: None,
-    };
-    let result = match def.handler {
-        Some(h) => h(&mut ctx, args),
-        None => Err(CmdError::Syntax),
-    };
-    let mut blocked = false;
-    if let (Ok(()), Some(req)) = (&result, ctx.block.take()) {
-        crate::blocking::register(&mut ctx, args, req);
-        blocked = true;
-    }
-    let deferred = if ctx.db.ready.is_empty() {
+    let deferred = if db.ready.is_empty() {
         Vec::new()
     } else {
-        crate::blocking::serve_ready(srv, stats, &mut ctx.db)
+        crate::blocking::serve_ready(srv, stats, &mut db)
     };
-    let expired = ctx.db.locked.expired;
-    drop(ctx);
+    let expired = db.locked.expired;
+    drop(db);
     if !deferred.is_empty() {
         crate::blocking::serve_deferred(srv, stats, deferred, now_ms);
     }
     if let Err(e) = result {
         out.error(e.text());
     }
-    let elapsed = started.elapsed().as_micros() as u64;
+    let elapsed = crate::clock::command_end(started);
 
     if expired > 0 {
         bump(&stats.expired_keys, expired);
@@ -340,6 +406,151 @@ pub fn execute(
     } else {
         After::Continue
     }
+}
+
+/// A refused EXEC (wrong arity, no authentication) discards the transaction and
+/// answers EXECABORT with the refusal's text, as Redis's `execCommandAbort`.
+fn exec_abort(srv: &Server, client: &mut Client, out: &mut ReplyBuf, start: usize) {
+    let Some(text) = out
+        .buf
+        .get(start..)
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+    else {
+        return;
+    };
+    let reason = text.trim_start_matches('-').trim_end_matches("\r\n");
+    let reason = reason.strip_prefix("ERR ").unwrap_or(reason).to_string();
+    out.buf.truncate(start);
+    let _ = out.take_errors();
+    out.error(&format!(
+        "EXECABORT Transaction discarded because of: {reason}"
+    ));
+    crate::multi::end(client);
+    crate::multi::unwatch_all(srv, client, None);
+}
+
+/// Commands that run at once inside MULTI instead of being queued.
+fn runs_inside_multi(def: &CommandDef) -> bool {
+    matches!(
+        def.name,
+        "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+    )
+}
+
+/// Runs one command's handler with the locks in `db`; registers the client as
+/// blocked when the handler asks to block and `may_block` (outside EXEC).
+/// Returns the handler's result, whether the client blocked, and `db` back.
+fn run_locked<'s>(
+    srv: &'static Server,
+    client: &mut Client,
+    out: &mut ReplyBuf,
+    def: &'static CommandDef,
+    args: &Args<'_>,
+    db: Db<'s>,
+    may_block: bool,
+) -> (CmdResult, bool, Db<'s>) {
+    let stats = db.stats;
+    let mut ctx = Ctx {
+        srv,
+        client,
+        out,
+        db,
+        cmd: def,
+        serving: false,
+        block: None,
+    };
+    let result = match def.handler {
+        Some(h) => h(&mut ctx, args),
+        None => Err(CmdError::Syntax),
+    };
+    let mut blocked = false;
+    if let (Ok(()), Some(req)) = (&result, ctx.block.take()) {
+        if may_block {
+            crate::blocking::register(&mut ctx, args, req);
+            blocked = true;
+        } else {
+            // Inside a transaction a blocking command answers as if it timed out.
+            match req.timeout_reply {
+                TimeoutReply::NullArray => ctx.out.null_array(),
+            }
+        }
+    }
+    // Rebuilt so the returned view keeps the caller's lifetime, not the
+    // handler context's.
+    let Ctx { db: mut inner, .. } = ctx;
+    // A command that failed changed nothing that Redis would signal.
+    if result.is_ok() {
+        inner.flush_touches();
+    }
+    let mut db = Db::new(inner.locked, inner.index, inner.now_ms, stats, inner.touch);
+    db.ready = inner.ready;
+    (result, blocked, db)
+}
+
+/// EXEC of an open transaction, with every shard locked in `db`: EXECABORT after
+/// a queueing error, a null reply when a watched key changed, else the array of
+/// the queued commands' replies (each counted in the command statistics).
+fn run_exec<'s>(
+    srv: &'static Server,
+    stats: &WorkerStats,
+    client: &mut Client,
+    out: &mut ReplyBuf,
+    mut db: Db<'s>,
+) -> (CmdResult, bool, Db<'s>) {
+    let Some(state) = crate::multi::end(client) else {
+        return (Err(CmdError::err("EXEC without MULTI")), false, db);
+    };
+    let failed = crate::multi::watch_failed(client, &mut db.locked, db.now_ms);
+    crate::multi::unwatch_all(srv, client, Some(&mut db.locked));
+    if state.aborted {
+        return (
+            Err(CmdError::Msg(crate::multi::EXECABORT.into())),
+            false,
+            db,
+        );
+    }
+    if failed {
+        out.null_array();
+        return (Ok(()), false, db);
+    }
+    // The client counts as in MULTI while its queue runs: blocking commands do
+    // not block, MULTI-only checks see a transaction.
+    client.shared.set_flag(crate::client::flag::MULTI, true);
+    out.array(state.queued.len());
+    for queued in &state.queued {
+        let args = queued.args();
+        let def = match resolve(srv, &args, out) {
+            Ok(def) => def,
+            Err(()) => continue,
+        };
+        let started = Instant::now();
+        db.index = client.db;
+        db.touch = !client.no_touch || def.name == "touch";
+        let (result, _, back) = run_locked(srv, client, out, def, &args, db, false);
+        db = back;
+        if let Err(e) = result {
+            out.error(e.text());
+        }
+        let elapsed = started.elapsed().as_micros() as u64;
+        let errors = out.take_errors();
+        if let Some(s) = stats.cmd.get(srv.commands.id_of(def)) {
+            bump(&s.calls, 1);
+            bump(&s.usec, elapsed);
+            if !errors.is_empty() {
+                bump(&s.failed, 1);
+            }
+        }
+        for e in errors {
+            stats.record_error(&e);
+        }
+        bump(&stats.commands, 1);
+        if srv.monitors.load(Relaxed) > 0 && !def.has(flags::SKIP_MONITOR) && !def.has(flags::ADMIN)
+        {
+            crate::commands::server::feed_monitors(srv, client, &args, db.now_ms);
+        }
+    }
+    client.shared.set_flag(crate::client::flag::MULTI, false);
+    (Ok(()), false, db)
 }
 
 /// Finds the command (and subcommand) and checks arity; writes the error on failure.

@@ -17,6 +17,7 @@ pub mod glob;
 pub mod keyspace;
 pub mod log;
 pub mod memory;
+pub mod multi;
 pub mod net;
 pub mod server;
 pub mod settings;

@@ -136,6 +136,8 @@ pub struct Server {
     pub peak_memory: AtomicUsize,
     /// TCP port actually bound.
     pub bound_port: AtomicUsize,
+    /// TCP listeners replaced at run time (CONFIG SET port / bind).
+    pub listeners: crate::net::ListenerControl,
 }
 
 impl Server {
@@ -171,6 +173,7 @@ impl Server {
             pause_writes_only: AtomicBool::new(false),
             peak_memory: AtomicUsize::new(0),
             bound_port: AtomicUsize::new(0),
+            listeners: crate::net::ListenerControl::default(),
         }
     }
 

@@ -7,25 +7,6 @@ use std::time::{Duration, Instant};
 
 use support::{start_cinnabar, RawClient, ServerProcess};
 
-/// Waits until the server reports `n` blocked clients (bounded, generous deadline).
-fn wait_blocked(server: &ServerProcess, n: usize) {
-    let mut c = server.connect();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let want = format!("blocked_clients:{n}\r\n");
-    loop {
-        let info = c.cmd(&["INFO", "clients"]);
-        if String::from_utf8_lossy(&info).contains(&want) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "never saw {want:?}; last INFO: {}",
-            String::from_utf8_lossy(&info)
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 fn bulk_pair(a: &str, b: &str) -> Vec<u8> {
     format!("*2\r\n${}\r\n{}\r\n${}\r\n{}\r\n", a.len(), a, b.len(), b).into_bytes()
 }
@@ -41,7 +22,7 @@ fn waiters_are_served_first_come_first_served_across_workers() {
     for i in 0..4 {
         let mut c = server.connect();
         c.send_command(&["BLPOP", "q", "0"]).expect("send");
-        wait_blocked(&server, i + 1);
+        server.wait_blocked(i + 1);
         waiters.push(c);
     }
     let mut pusher = server.connect();
@@ -51,7 +32,7 @@ fn waiters_are_served_first_come_first_served_across_workers() {
         waiters[0].read_reply().frame(),
         Some(&bulk_pair("q", "e1")[..])
     );
-    wait_blocked(&server, 3);
+    server.wait_blocked(3);
     assert_eq!(pusher.cmd(&["LLEN", "q"]), b":0\r\n");
     // Three elements in one push go to the next three waiters, in order.
     assert_eq!(pusher.cmd(&["RPUSH", "q", "e2", "e3", "e4"]), b":3\r\n");
@@ -59,7 +40,7 @@ fn waiters_are_served_first_come_first_served_across_workers() {
         let expected = bulk_pair("q", &format!("e{}", i + 1));
         assert_eq!(w.read_reply().frame(), Some(&expected[..]));
     }
-    wait_blocked(&server, 0);
+    server.wait_blocked(0);
     assert_eq!(pusher.cmd(&["EXISTS", "q"]), b":0\r\n");
 }
 
@@ -80,7 +61,7 @@ fn timeout_replies_null_after_the_deadline() {
     );
     assert_eq!(c.cmd(&["HELLO", "3"]).first(), Some(&b'%'));
     assert_eq!(c.cmd(&["BRPOP", "nothing", "0.05"]), b"_\r\n");
-    wait_blocked(&server, 0);
+    server.wait_blocked(0);
 }
 
 #[test]
@@ -89,7 +70,7 @@ fn commands_pipelined_behind_a_blocked_command_run_after_it() {
     let mut c = server.connect();
     c.send_raw(b"*3\r\n$5\r\nBLPOP\r\n$1\r\nk\r\n$1\r\n0\r\n*1\r\n$4\r\nPING\r\n")
         .expect("send");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     let mut p = server.connect();
     assert_eq!(p.cmd(&["LPUSH", "k", "v"]), b":1\r\n");
     assert_eq!(c.read_reply().frame(), Some(&bulk_pair("k", "v")[..]));
@@ -101,7 +82,7 @@ fn first_nonempty_key_and_moves_chain_to_other_waiters() {
     let server = start();
     let mut a = server.connect();
     a.send_command(&["BLPOP", "k1", "k2", "0"]).expect("send");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     let mut p = server.connect();
     assert_eq!(p.cmd(&["RPUSH", "k2", "x"]), b":1\r\n");
     assert_eq!(a.read_reply().frame(), Some(&bulk_pair("k2", "x")[..]));
@@ -111,10 +92,10 @@ fn first_nonempty_key_and_moves_chain_to_other_waiters() {
     mover
         .send_command(&["BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"])
         .expect("send");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     let mut reader = server.connect();
     reader.send_command(&["BRPOP", "dst", "0"]).expect("send");
-    wait_blocked(&server, 2);
+    server.wait_blocked(2);
     assert_eq!(p.cmd(&["LPUSH", "src", "item"]), b":1\r\n");
     assert_eq!(mover.read_reply().frame(), Some(&b"$4\r\nitem\r\n"[..]));
     assert_eq!(
@@ -130,9 +111,9 @@ fn a_disconnected_waiter_takes_nothing() {
     {
         let mut gone = server.connect();
         gone.send_command(&["BLPOP", "k", "0"]).expect("send");
-        wait_blocked(&server, 1);
+        server.wait_blocked(1);
     }
-    wait_blocked(&server, 0);
+    server.wait_blocked(0);
     let mut p = server.connect();
     assert_eq!(p.cmd(&["RPUSH", "k", "kept"]), b":1\r\n");
     assert_eq!(p.cmd(&["LRANGE", "k", "0", "-1"]), b"*1\r\n$4\r\nkept\r\n");
@@ -212,13 +193,13 @@ fn client_unblock_with_timeout_or_error() {
         .to_string();
     let mut admin = server.connect();
     waiter.send_command(&["BLPOP", "k", "0"]).expect("send");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     assert_eq!(admin.cmd(&["CLIENT", "UNBLOCK", &id]), b":1\r\n");
     assert_eq!(waiter.read_reply().frame(), Some(&b"*-1\r\n"[..]));
     waiter
         .send_command(&["BLMOVE", "k", "d", "LEFT", "LEFT", "0"])
         .expect("send");
-    wait_blocked(&server, 1);
+    server.wait_blocked(1);
     assert_eq!(admin.cmd(&["CLIENT", "UNBLOCK", &id, "ERROR"]), b":1\r\n");
     assert_eq!(
         waiter.read_reply().frame(),

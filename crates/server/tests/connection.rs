@@ -6,155 +6,79 @@
 // A test that cannot set up or whose reply is wrong should panic.
 #![allow(clippy::unwrap_used)]
 
-use std::io::{ErrorKind, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::time::{Duration, Instant};
 
-/// A server process on a free port, killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
+use support::{RawClient, Reply, ServerProcess};
+
+/// The server under test, with two workers and `extra` arguments.
+fn start(extra: &[&str]) -> ServerProcess {
+    let mut args = vec!["--worker-threads", "2"];
+    args.extend_from_slice(extra);
+    support::start_cinnabar(&args)
 }
 
-impl Server {
-    fn start(extra: &[&str]) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_cinnabar-server"))
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--worker-threads",
-                "2",
-            ])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Server { child, port };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "server did not start");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        server
-    }
-
-    fn raw(&self) -> Raw {
-        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-        Raw(s)
-    }
-
-    fn redis(&self) -> redis::Connection {
-        let c = redis::Client::open(format!("redis://127.0.0.1:{}/", self.port)).unwrap();
-        let con = c.get_connection().unwrap();
-        con.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-        con
-    }
+/// A connection through the `redis` crate (which names itself `redis-rs`).
+fn redis_conn(srv: &ServerProcess) -> redis::Connection {
+    let c = redis::Client::open(format!("redis://127.0.0.1:{}/", srv.port())).unwrap();
+    let con = c.get_connection().unwrap();
+    con.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    con
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A raw RESP connection.
-struct Raw(TcpStream);
-
-fn encode(args: &[&str]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n{a}\r\n", a.len()).as_bytes());
-    }
-    out
-}
-
-impl Raw {
-    fn send(&mut self, args: &[&str]) {
-        self.0.write_all(&encode(args)).unwrap();
-    }
-
+/// Checks on a raw connection's replies, compared as exact bytes.
+trait Expect {
+    /// Sends a command and checks its reply.
+    fn check(&mut self, args: &[&str], want: &str);
     /// Sends several commands in one write.
-    fn pipeline(&mut self, cmds: &[&[&str]]) {
-        let bytes: Vec<u8> = cmds.iter().flat_map(|c| encode(c)).collect();
-        self.0.write_all(&bytes).unwrap();
+    fn send_all(&mut self, cmds: &[&[&str]]);
+    /// Reads whole replies until `want.len()` bytes came and compares them.
+    fn expect(&mut self, want: &str);
+    /// Asserts the server closed the connection (after any replies already read).
+    fn expect_closed(&mut self);
+    /// CLIENT ID.
+    fn client_id(&mut self) -> u64;
+    /// CLIENT INFO.
+    fn client_info(&mut self) -> String;
+}
+
+impl Expect for RawClient {
+    fn check(&mut self, args: &[&str], want: &str) {
+        assert_eq!(String::from_utf8_lossy(&self.cmd(args)), want, "{args:?}");
     }
 
-    /// Reads exactly `want.len()` bytes and compares them.
+    fn send_all(&mut self, cmds: &[&[&str]]) {
+        self.send_pipeline(cmds).unwrap();
+    }
+
     fn expect(&mut self, want: &str) {
-        let mut got = vec![0; want.len()];
-        self.0.read_exact(&mut got).unwrap();
+        let mut got = Vec::new();
+        while got.len() < want.len() {
+            match self.read_reply() {
+                Reply::Frame(f) => got.extend(f),
+                other => panic!(
+                    "expected {want:?}, got {:?} then {other}",
+                    String::from_utf8_lossy(&got)
+                ),
+            }
+        }
         assert_eq!(String::from_utf8_lossy(&got), want);
     }
 
-    /// Reads one line (through CRLF).
-    fn line(&mut self) -> String {
-        let mut out = Vec::new();
-        let mut b = [0u8; 1];
-        while !out.ends_with(b"\r\n") {
-            self.0.read_exact(&mut b).unwrap();
-            out.push(b[0]);
-        }
-        String::from_utf8(out).unwrap()
-    }
-
-    /// Reads a bulk or verbatim string reply's payload.
-    fn bulk(&mut self) -> String {
-        let header = self.line();
-        let len: usize = header[1..header.len() - 2].parse().unwrap();
-        let mut data = vec![0; len + 2];
-        self.0.read_exact(&mut data).unwrap();
-        data.truncate(len);
-        String::from_utf8(data).unwrap()
-    }
-
-    fn cmd(&mut self, args: &[&str], want: &str) {
-        self.send(args);
-        self.expect(want);
-    }
-
-    /// Asserts the server closed the connection (after any bytes already read).
     fn expect_closed(&mut self) {
-        let mut b = [0u8; 64];
-        match self.0.read(&mut b) {
-            Ok(0) => {}
-            Ok(n) => panic!("unexpected bytes: {:?}", String::from_utf8_lossy(&b[..n])),
-            Err(e) => assert!(
-                matches!(
-                    e.kind(),
-                    ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
-                ),
-                "expected a close, got {e}"
-            ),
-        }
-    }
-
-    /// Reads a whole HELLO reply (map or flat array: 26 lines either way).
-    fn skip_hello_reply(&mut self) {
-        for _ in 0..26 {
-            self.line();
+        match self.read_reply() {
+            Reply::Closed => {}
+            other => panic!("expected a close, got {other}"),
         }
     }
 
     fn client_id(&mut self) -> u64 {
-        self.send(&["CLIENT", "ID"]);
-        let l = self.line();
-        l[1..l.len() - 2].parse().unwrap()
+        u64::try_from(self.frame(&["CLIENT", "ID"]).int_value()).unwrap()
     }
 
     fn client_info(&mut self) -> String {
-        self.send(&["CLIENT", "INFO"]);
-        self.bulk()
+        self.frame(&["CLIENT", "INFO"]).text()
     }
 }
 
@@ -217,37 +141,37 @@ fn wait_for_flag(con: &mut redis::Connection, id: u64, flag: char) {
 
 #[test]
 fn ping_echo_quit() {
-    let srv = Server::start(&[]);
-    let mut c = srv.raw();
-    c.cmd(&["PING"], "+PONG\r\n");
-    c.cmd(&["ping", "hello"], "$5\r\nhello\r\n");
-    c.cmd(
+    let srv = start(&[]);
+    let mut c = srv.connect();
+    c.check(&["PING"], "+PONG\r\n");
+    c.check(&["ping", "hello"], "$5\r\nhello\r\n");
+    c.check(
         &["PING", "a", "b"],
         "-ERR wrong number of arguments for 'ping' command\r\n",
     );
-    c.cmd(&["ECHO", ""], "$0\r\n\r\n");
-    c.cmd(
+    c.check(&["ECHO", ""], "$0\r\n\r\n");
+    c.check(
         &["ECHO"],
         "-ERR wrong number of arguments for 'echo' command\r\n",
     );
-    c.cmd(
+    c.check(
         &["ECHO", "a", "b"],
         "-ERR wrong number of arguments for 'echo' command\r\n",
     );
     // QUIT answers, then closes; what follows it is not run.
-    c.pipeline(&[&["PING"], &["QUIT"], &["PING"]]);
+    c.send_all(&[&["PING"], &["QUIT"], &["PING"]]);
     c.expect("+PONG\r\n+OK\r\n");
     c.expect_closed();
 
-    let mut c = srv.raw();
-    c.cmd(&["QUIT", "extra", "args"], "+OK\r\n");
+    let mut c = srv.connect();
+    c.check(&["QUIT", "extra", "args"], "+OK\r\n");
     c.expect_closed();
 }
 
 #[test]
 fn hello_negotiates_resp3_and_back() {
-    let srv = Server::start(&[]);
-    let mut c = srv.raw();
+    let srv = start(&[]);
+    let mut c = srv.connect();
     let id = c.client_id();
     let map_tail = |proto: u8| {
         format!(
@@ -257,77 +181,73 @@ fn hello_negotiates_resp3_and_back() {
         )
     };
     // Without arguments HELLO reports without switching.
-    c.cmd(&["HELLO"], &format!("*14\r\n{}", map_tail(2)));
-    c.cmd(&["HELLO", "3"], &format!("%7\r\n{}", map_tail(3)));
-    c.cmd(&["PING"], "+PONG\r\n");
-    c.cmd(&["HELLO"], &format!("%7\r\n{}", map_tail(3)));
+    c.check(&["HELLO"], &format!("*14\r\n{}", map_tail(2)));
+    c.check(&["HELLO", "3"], &format!("%7\r\n{}", map_tail(3)));
+    c.check(&["PING"], "+PONG\r\n");
+    c.check(&["HELLO"], &format!("%7\r\n{}", map_tail(3)));
     // RESP3 replies: a null, a verbatim string.
-    c.cmd(&["CLIENT", "GETNAME"], "_\r\n");
-    c.send(&["CLIENT", "INFO"]);
-    let header = c.line();
-    assert!(header.starts_with('='), "{header}");
-    let len: usize = header[1..header.len() - 2].parse().unwrap();
-    let mut body = vec![0; len + 2];
-    c.0.read_exact(&mut body).unwrap();
-    assert!(body.starts_with(b"txt:id="));
-    assert!(String::from_utf8_lossy(&body).contains(" resp=3 "));
-    c.cmd(&["HELLO", "2"], &format!("*14\r\n{}", map_tail(2)));
-    c.cmd(&["CLIENT", "GETNAME"], "$-1\r\n");
+    c.check(&["CLIENT", "GETNAME"], "_\r\n");
+    let info = c.frame(&["CLIENT", "INFO"]);
+    assert_eq!(info.kind(), b'=', "{info:?}");
+    let body = info.text();
+    assert!(body.starts_with("txt:id="));
+    assert!(body.contains(" resp=3 "));
+    c.check(&["HELLO", "2"], &format!("*14\r\n{}", map_tail(2)));
+    c.check(&["CLIENT", "GETNAME"], "$-1\r\n");
 
-    c.cmd(&["HELLO", "4"], "-NOPROTO unsupported protocol version\r\n");
-    c.cmd(&["HELLO", "1"], "-NOPROTO unsupported protocol version\r\n");
-    c.cmd(
+    c.check(&["HELLO", "4"], "-NOPROTO unsupported protocol version\r\n");
+    c.check(&["HELLO", "1"], "-NOPROTO unsupported protocol version\r\n");
+    c.check(
         &["HELLO", "abc"],
         "-ERR Protocol version is not an integer or out of range\r\n",
     );
-    c.cmd(
+    c.check(
         &["HELLO", "3", "foo"],
         "-ERR Syntax error in HELLO option 'foo'\r\n",
     );
-    c.cmd(
+    c.check(
         &["HELLO", "3", "auth", "a"],
         "-ERR Syntax error in HELLO option 'auth'\r\n",
     );
-    c.cmd(
+    c.check(
         &["HELLO", "3", "setname"],
         "-ERR Syntax error in HELLO option 'setname'\r\n",
     );
-    c.cmd(
+    c.check(
         &["HELLO", "2", "AUTH", "bob", "x"],
         "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
     );
-    c.cmd(
+    c.check(
         &["HELLO", "3", "SETNAME", "a b"],
         "-ERR Client names cannot contain spaces, newlines or special characters.\r\n",
     );
     // Failed HELLOs left the protocol alone.
-    c.cmd(&["CLIENT", "GETNAME"], "$-1\r\n");
+    c.check(&["CLIENT", "GETNAME"], "$-1\r\n");
     // Without a password, the default user takes any password.
-    c.cmd(
+    c.check(
         &[
             "HELLO", "2", "AUTH", "default", "whatever", "SETNAME", "conn1",
         ],
         &format!("*14\r\n{}", map_tail(2)),
     );
-    c.cmd(&["CLIENT", "GETNAME"], "$5\r\nconn1\r\n");
+    c.check(&["CLIENT", "GETNAME"], "$5\r\nconn1\r\n");
 }
 
 #[test]
 fn ping_in_resp3_is_plain() {
-    let srv = Server::start(&[]);
-    let mut c = srv.raw();
-    c.send(&["HELLO", "3"]);
-    c.skip_hello_reply();
-    c.cmd(&["PING"], "+PONG\r\n");
-    c.cmd(&["PING", "x"], "$1\r\nx\r\n");
+    let srv = start(&[]);
+    let mut c = srv.connect();
+    c.frame(&["HELLO", "3"]);
+    c.check(&["PING"], "+PONG\r\n");
+    c.check(&["PING", "x"], "$1\r\nx\r\n");
 }
 
 #[test]
 fn client_reply_modes() {
-    let srv = Server::start(&[]);
-    let mut c = srv.raw();
+    let srv = start(&[]);
+    let mut c = srv.connect();
     // OFF replies nothing, ON replies OK.
-    c.pipeline(&[
+    c.send_all(&[
         &["CLIENT", "REPLY", "OFF"],
         &["PING", "a"],
         &["CLIENT", "REPLY", "ON"],
@@ -335,10 +255,10 @@ fn client_reply_modes() {
     ]);
     c.expect("+OK\r\n$1\r\nb\r\n");
     // SKIP drops only the next reply.
-    c.pipeline(&[&["CLIENT", "REPLY", "SKIP"], &["PING", "a"], &["PING", "b"]]);
+    c.send_all(&[&["CLIENT", "REPLY", "SKIP"], &["PING", "a"], &["PING", "b"]]);
     c.expect("$1\r\nb\r\n");
     // SKIP twice: the second is the skipped command and skips again.
-    c.pipeline(&[
+    c.send_all(&[
         &["CLIENT", "REPLY", "SKIP"],
         &["CLIENT", "REPLY", "SKIP"],
         &["PING", "a"],
@@ -346,21 +266,21 @@ fn client_reply_modes() {
     ]);
     c.expect("$1\r\nb\r\n");
     // ON, even as the skipped command, ends the skip and answers.
-    c.pipeline(&[
+    c.send_all(&[
         &["CLIENT", "REPLY", "SKIP"],
         &["CLIENT", "REPLY", "ON"],
         &["PING", "b"],
     ]);
     c.expect("+OK\r\n$1\r\nb\r\n");
     // An error reply is skipped too.
-    c.pipeline(&[
+    c.send_all(&[
         &["CLIENT", "REPLY", "SKIP"],
         &["NOSUCHCOMMAND"],
         &["PING", "b"],
     ]);
     c.expect("$1\r\nb\r\n");
     // SKIP under OFF does nothing.
-    c.pipeline(&[
+    c.send_all(&[
         &["CLIENT", "REPLY", "OFF"],
         &["CLIENT", "REPLY", "SKIP"],
         &["PING", "b"],
@@ -369,12 +289,12 @@ fn client_reply_modes() {
     ]);
     c.expect("+OK\r\n$1\r\nc\r\n");
     // RESET turns replies back on and answers; a skipped RESET stays silent.
-    c.pipeline(&[&["CLIENT", "REPLY", "OFF"], &["RESET"], &["PING", "b"]]);
+    c.send_all(&[&["CLIENT", "REPLY", "OFF"], &["RESET"], &["PING", "b"]]);
     c.expect("+RESET\r\n$1\r\nb\r\n");
-    c.pipeline(&[&["CLIENT", "REPLY", "SKIP"], &["RESET"], &["PING", "b"]]);
+    c.send_all(&[&["CLIENT", "REPLY", "SKIP"], &["RESET"], &["PING", "b"]]);
     c.expect("$1\r\nb\r\n");
-    c.cmd(&["CLIENT", "REPLY", "maybe"], "-ERR syntax error\r\n");
-    c.cmd(
+    c.check(&["CLIENT", "REPLY", "maybe"], "-ERR syntax error\r\n");
+    c.check(
         &["CLIENT", "REPLY", "ON", "x"],
         "-ERR wrong number of arguments for 'client|reply' command\r\n",
     );
@@ -382,9 +302,9 @@ fn client_reply_modes() {
 
 #[test]
 fn reset_restores_a_fresh_connection() {
-    let srv = Server::start(&[]);
-    let mut c = srv.raw();
-    c.pipeline(&[
+    let srv = start(&[]);
+    let mut c = srv.connect();
+    c.send_all(&[
         &["SELECT", "3"],
         &["CLIENT", "SETNAME", "before"],
         &["CLIENT", "SETINFO", "LIB-NAME", "mylib"],
@@ -396,19 +316,18 @@ fn reset_restores_a_fresh_connection() {
     assert_eq!(field(&info, "db"), "3");
     assert_eq!(field(&info, "name"), "before");
     assert_eq!(field(&info, "flags"), "eT");
-    c.send(&["HELLO", "3"]);
-    c.skip_hello_reply();
-    c.cmd(&["RESET"], "+RESET\r\n");
+    c.frame(&["HELLO", "3"]);
+    c.check(&["RESET"], "+RESET\r\n");
     // Back to RESP2 (a null bulk, not `_`), database 0, no name, no flags;
     // the library name stays.
-    c.cmd(&["CLIENT", "GETNAME"], "$-1\r\n");
+    c.check(&["CLIENT", "GETNAME"], "$-1\r\n");
     let info = c.client_info();
     assert_eq!(field(&info, "db"), "0");
     assert_eq!(field(&info, "name"), "");
     assert_eq!(field(&info, "flags"), "N");
     assert_eq!(field(&info, "resp"), "2");
     assert_eq!(field(&info, "lib-name"), "mylib");
-    c.cmd(
+    c.check(
         &["RESET", "x"],
         "-ERR wrong number of arguments for 'reset' command\r\n",
     );
@@ -416,20 +335,20 @@ fn reset_restores_a_fresh_connection() {
 
 #[test]
 fn auth_without_password() {
-    let srv = Server::start(&[]);
-    let mut c = srv.raw();
-    c.cmd(
+    let srv = start(&[]);
+    let mut c = srv.connect();
+    c.check(
         &["AUTH", "x"],
         "-ERR AUTH <password> called without any password configured for the default user. \
          Are you sure your configuration is correct?\r\n",
     );
-    c.cmd(&["AUTH", "default", "anything"], "+OK\r\n");
-    c.cmd(
+    c.check(&["AUTH", "default", "anything"], "+OK\r\n");
+    c.check(
         &["AUTH", "bob", "x"],
         "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
     );
-    c.cmd(&["AUTH", "a", "b", "c"], "-ERR syntax error\r\n");
-    c.cmd(
+    c.check(&["AUTH", "a", "b", "c"], "-ERR syntax error\r\n");
+    c.check(
         &["AUTH"],
         "-ERR wrong number of arguments for 'auth' command\r\n",
     );
@@ -437,36 +356,33 @@ fn auth_without_password() {
 
 #[test]
 fn auth_with_password() {
-    let srv = Server::start(&["--requirepass", "secret"]);
-    let mut c = srv.raw();
-    c.cmd(&["PING"], "-NOAUTH Authentication required.\r\n");
+    let srv = start(&["--requirepass", "secret"]);
+    let mut c = srv.connect();
+    c.check(&["PING"], "-NOAUTH Authentication required.\r\n");
     let noauth_hello = "-NOAUTH HELLO must be called with the client already authenticated, otherwise the \
                         HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and \
                         select the RESP protocol version at the same time\r\n";
-    c.cmd(&["HELLO", "3"], noauth_hello);
-    c.cmd(&["HELLO"], noauth_hello);
+    c.check(&["HELLO", "3"], noauth_hello);
+    c.check(&["HELLO"], noauth_hello);
     let wrongpass = "-WRONGPASS invalid username-password pair or user is disabled.\r\n";
-    c.cmd(&["HELLO", "3", "AUTH", "default", "wrong"], wrongpass);
-    c.cmd(&["AUTH", "wrong"], wrongpass);
-    c.cmd(&["AUTH", "bob", "secret"], wrongpass);
-    c.cmd(&["CLIENT", "ID"], "-NOAUTH Authentication required.\r\n");
-    c.cmd(&["AUTH", "secret"], "+OK\r\n");
-    c.cmd(&["PING"], "+PONG\r\n");
+    c.check(&["HELLO", "3", "AUTH", "default", "wrong"], wrongpass);
+    c.check(&["AUTH", "wrong"], wrongpass);
+    c.check(&["AUTH", "bob", "secret"], wrongpass);
+    c.check(&["CLIENT", "ID"], "-NOAUTH Authentication required.\r\n");
+    c.check(&["AUTH", "secret"], "+OK\r\n");
+    c.check(&["PING"], "+PONG\r\n");
     // RESET logs the connection out again.
-    c.cmd(&["RESET"], "+RESET\r\n");
-    c.cmd(&["PING"], "-NOAUTH Authentication required.\r\n");
-    c.cmd(&["AUTH", "default", "secret"], "+OK\r\n");
-    c.cmd(&["RESET"], "+RESET\r\n");
+    c.check(&["RESET"], "+RESET\r\n");
+    c.check(&["PING"], "-NOAUTH Authentication required.\r\n");
+    c.check(&["AUTH", "default", "secret"], "+OK\r\n");
+    c.check(&["RESET"], "+RESET\r\n");
     // HELLO can authenticate and name in one go.
-    c.send(&["HELLO", "2", "AUTH", "default", "secret", "SETNAME", "n1"]);
-    c.expect("*14\r\n");
-    for _ in 0..25 {
-        c.line();
-    }
-    c.cmd(&["CLIENT", "GETNAME"], "$2\r\nn1\r\n");
+    let hello = c.frame(&["HELLO", "2", "AUTH", "default", "secret", "SETNAME", "n1"]);
+    assert_eq!((hello.kind(), hello.items().len()), (b'*', 14), "{hello:?}");
+    c.check(&["CLIENT", "GETNAME"], "$2\r\nn1\r\n");
 
     // The redis crate authenticates with the URL's password.
-    let client = redis::Client::open(format!("redis://:secret@127.0.0.1:{}/", srv.port)).unwrap();
+    let client = redis::Client::open(format!("redis://:secret@127.0.0.1:{}/", srv.port())).unwrap();
     let mut con = client.get_connection().unwrap();
     let pong: String = cmd(&mut con, &["PING"]).unwrap();
     assert_eq!(pong, "PONG");
@@ -474,79 +390,79 @@ fn auth_with_password() {
 
 #[test]
 fn select_databases() {
-    let srv = Server::start(&[]);
-    let mut c = srv.raw();
-    c.cmd(&["SELECT", "16"], "-ERR DB index is out of range\r\n");
-    c.cmd(&["SELECT", "-1"], "-ERR DB index is out of range\r\n");
-    c.cmd(
+    let srv = start(&[]);
+    let mut c = srv.connect();
+    c.check(&["SELECT", "16"], "-ERR DB index is out of range\r\n");
+    c.check(&["SELECT", "-1"], "-ERR DB index is out of range\r\n");
+    c.check(
         &["SELECT", "abc"],
         "-ERR value is not an integer or out of range\r\n",
     );
-    c.cmd(
+    c.check(
         &["SELECT", "1.5"],
         "-ERR value is not an integer or out of range\r\n",
     );
-    c.cmd(
+    c.check(
         &["SELECT", "99999999999"],
         "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n",
     );
-    c.cmd(&["SELECT", "15"], "+OK\r\n");
-    c.cmd(&["SET", "k", "v15"], "+OK\r\n");
+    c.check(&["SELECT", "15"], "+OK\r\n");
+    c.check(&["SET", "k", "v15"], "+OK\r\n");
     assert_eq!(field(&c.client_info(), "db"), "15");
-    c.cmd(&["SELECT", "0"], "+OK\r\n");
-    c.cmd(&["GET", "k"], "$-1\r\n");
-    c.cmd(&["SELECT", "15"], "+OK\r\n");
-    c.cmd(&["GET", "k"], "$3\r\nv15\r\n");
+    c.check(&["SELECT", "0"], "+OK\r\n");
+    c.check(&["GET", "k"], "$-1\r\n");
+    c.check(&["SELECT", "15"], "+OK\r\n");
+    c.check(&["GET", "k"], "$3\r\nv15\r\n");
 }
 
 #[test]
 fn client_names_and_library_info() {
-    let srv = Server::start(&[]);
-    let mut c = srv.raw();
-    c.cmd(&["CLIENT", "GETNAME"], "$-1\r\n");
-    c.cmd(
+    let srv = start(&[]);
+    let mut c = srv.connect();
+    c.check(&["CLIENT", "GETNAME"], "$-1\r\n");
+    c.check(
         &["CLIENT", "SETNAME", "a b"],
         "-ERR Client names cannot contain spaces, newlines or special characters.\r\n",
     );
-    c.cmd(
+    c.check(
         &["CLIENT", "SETNAME", "a\nb"],
         "-ERR Client names cannot contain spaces, newlines or special characters.\r\n",
     );
-    c.cmd(&["CLIENT", "SETNAME", "worker-1"], "+OK\r\n");
-    c.cmd(&["CLIENT", "GETNAME"], "$8\r\nworker-1\r\n");
-    c.cmd(&["CLIENT", "SETNAME", ""], "+OK\r\n");
-    c.cmd(&["CLIENT", "GETNAME"], "$-1\r\n");
-    c.cmd(
+    c.check(&["CLIENT", "SETNAME", "worker-1"], "+OK\r\n");
+    c.check(&["CLIENT", "GETNAME"], "$8\r\nworker-1\r\n");
+    c.check(&["CLIENT", "SETNAME", ""], "+OK\r\n");
+    c.check(&["CLIENT", "GETNAME"], "$-1\r\n");
+    c.check(
         &["CLIENT", "SETINFO", "foo", "bar"],
         "-ERR Unrecognized option 'foo'\r\n",
     );
-    c.cmd(
+    c.check(
         &["CLIENT", "SETINFO", "lib-name", "a b"],
         "-ERR lib-name cannot contain spaces, newlines or special characters.\r\n",
     );
-    c.cmd(
+    c.check(
         &["CLIENT", "SETINFO", "LIB-VER", "1 2"],
         "-ERR LIB-VER cannot contain spaces, newlines or special characters.\r\n",
     );
-    c.cmd(
+    c.check(
         &["CLIENT", "SETINFO", "LIB-NAME", "redis-py(cinnabar_v1)"],
         "+OK\r\n",
     );
-    c.cmd(&["CLIENT", "SETINFO", "lib-ver", "5.0.1"], "+OK\r\n");
+    c.check(&["CLIENT", "SETINFO", "lib-ver", "5.0.1"], "+OK\r\n");
     let info = c.client_info();
     assert_eq!(field(&info, "lib-name"), "redis-py(cinnabar_v1)");
     assert_eq!(field(&info, "lib-ver"), "5.0.1");
-    c.cmd(&["CLIENT", "SETINFO", "lib-ver", ""], "+OK\r\n");
+    c.check(&["CLIENT", "SETINFO", "lib-ver", ""], "+OK\r\n");
     assert_eq!(field(&c.client_info(), "lib-ver"), "");
-    c.cmd(
+    c.check(
         &["CLIENT", "SETINFO", "lib-ver"],
         "-ERR wrong number of arguments for 'client|setinfo' command\r\n",
     );
-    c.cmd(
+    c.check(
         &["CLIENT", "NOSUCH"],
         "-ERR unknown subcommand 'NOSUCH'. Try CLIENT HELP.\r\n",
     );
-    c.cmd(
+    c.check(
         &["CLIENT"],
         "-ERR wrong number of arguments for 'client' command\r\n",
     );
@@ -554,9 +470,9 @@ fn client_names_and_library_info() {
 
 #[test]
 fn client_info_line_format() {
-    let srv = Server::start(&[]);
-    let mut c = srv.raw();
-    let local = c.0.local_addr().unwrap();
+    let srv = start(&[]);
+    let mut c = srv.connect();
+    let local = c.local_addr();
     let id = c.client_id();
     let info = c.client_info();
     assert!(info.ends_with('\n') && !info.trim_end().contains('\n'));
@@ -596,7 +512,7 @@ fn client_info_line_format() {
     assert_eq!(names, expected);
     assert_eq!(field(&info, "id"), id.to_string());
     assert_eq!(field(&info, "addr"), local.to_string());
-    assert_eq!(field(&info, "laddr"), format!("127.0.0.1:{}", srv.port));
+    assert_eq!(field(&info, "laddr"), format!("127.0.0.1:{}", srv.port()));
     assert_eq!(field(&info, "flags"), "N");
     assert_eq!(field(&info, "multi"), "-1");
     assert_eq!(field(&info, "argv-mem"), "10");
@@ -624,8 +540,8 @@ fn client_info_line_format() {
 
 #[test]
 fn client_list_shows_everyone() {
-    let srv = Server::start(&[]);
-    let mut cons: Vec<redis::Connection> = (0..4).map(|_| srv.redis()).collect();
+    let srv = start(&[]);
+    let mut cons: Vec<redis::Connection> = (0..4).map(|_| redis_conn(&srv)).collect();
     let mut ids = Vec::new();
     for (i, con) in cons.iter_mut().enumerate() {
         let _: () = cmd(con, &["CLIENT", "SETNAME", &format!("c{i}")]).unwrap();
@@ -690,15 +606,12 @@ fn client_list_shows_everyone() {
 
 #[test]
 fn client_kill_across_connections() {
-    let srv = Server::start(&[]);
-    let mut admin = srv.redis();
+    let srv = start(&[]);
+    let mut admin = redis_conn(&srv);
     // Raw victims, so their closing is observable.
-    let mut victims: Vec<Raw> = (0..4).map(|_| srv.raw()).collect();
-    let ids: Vec<u64> = victims.iter_mut().map(Raw::client_id).collect();
-    let addrs: Vec<String> = victims
-        .iter()
-        .map(|v| v.0.local_addr().unwrap().to_string())
-        .collect();
+    let mut victims: Vec<RawClient> = (0..4).map(|_| srv.connect()).collect();
+    let ids: Vec<u64> = victims.iter_mut().map(|v| v.client_id()).collect();
+    let addrs: Vec<String> = victims.iter().map(|v| v.local_addr().to_string()).collect();
 
     // By id.
     let n: i64 = cmd(&mut admin, &["CLIENT", "KILL", "ID", &ids[0].to_string()]).unwrap();
@@ -733,7 +646,7 @@ fn client_kill_across_connections() {
     victims[2].expect_closed();
 
     // Everyone but me on this local address (SKIPME defaults to yes).
-    let laddr = format!("127.0.0.1:{}", srv.port);
+    let laddr = format!("127.0.0.1:{}", srv.port());
     let n: i64 = cmd(&mut admin, &["CLIENT", "KILL", "LADDR", &laddr]).unwrap();
     assert!(n >= 1);
     victims[3].expect_closed();
@@ -781,39 +694,39 @@ fn client_kill_across_connections() {
 
 #[test]
 fn client_kill_self() {
-    let srv = Server::start(&[]);
-    let mut c = srv.raw();
+    let srv = start(&[]);
+    let mut c = srv.connect();
     let id = c.client_id();
-    c.cmd(&["CLIENT", "KILL", "ID", &id.to_string()], ":0\r\n");
-    c.pipeline(&[
+    c.check(&["CLIENT", "KILL", "ID", &id.to_string()], ":0\r\n");
+    c.send_all(&[
         &["CLIENT", "KILL", "ID", &id.to_string(), "SKIPME", "no"],
         &["PING"],
     ]);
     c.expect(":1\r\n");
     c.expect_closed();
 
-    let mut c = srv.raw();
-    let addr = c.0.local_addr().unwrap().to_string();
-    c.cmd(&["CLIENT", "KILL", &addr], "+OK\r\n");
+    let mut c = srv.connect();
+    let addr = c.local_addr().to_string();
+    c.check(&["CLIENT", "KILL", &addr], "+OK\r\n");
     c.expect_closed();
 }
 
 #[test]
 fn client_pause_write_holds_writers_until_unpause() {
-    let srv = Server::start(&[]);
-    let mut admin = srv.redis();
-    let mut writer = srv.raw();
+    let srv = start(&[]);
+    let mut admin = redis_conn(&srv);
+    let mut writer = srv.connect();
     let writer_id = writer.client_id();
     let _: () = cmd(&mut admin, &["CLIENT", "PAUSE", "100000", "WRITE"]).unwrap();
-    writer.send(&["SET", "held", "1"]);
+    writer.send_command(&["SET", "held", "1"]).unwrap();
     // The writer waits, flagged like a blocked client...
     wait_for_flag(&mut admin, writer_id, 'b');
     // ...while reads and non-write commands go through, and the write has not happened.
     let v: Option<String> = cmd(&mut admin, &["GET", "held"]).unwrap();
     assert_eq!(v, None);
-    let mut reader = srv.raw();
-    reader.cmd(&["PING"], "+PONG\r\n");
-    reader.cmd(&["GET", "held"], "$-1\r\n");
+    let mut reader = srv.connect();
+    reader.check(&["PING"], "+PONG\r\n");
+    reader.check(&["GET", "held"], "$-1\r\n");
     let _: () = cmd(&mut admin, &["CLIENT", "UNPAUSE"]).unwrap();
     writer.expect("+OK\r\n");
     let v: Option<String> = cmd(&mut admin, &["GET", "held"]).unwrap();
@@ -822,18 +735,18 @@ fn client_pause_write_holds_writers_until_unpause() {
         field(&list_line(&mut admin, writer_id).unwrap(), "flags"),
         "N"
     );
-    writer.cmd(&["SET", "free", "2"], "+OK\r\n");
+    writer.check(&["SET", "free", "2"], "+OK\r\n");
 }
 
 #[test]
 fn client_pause_keeps_pipelined_order() {
-    let srv = Server::start(&[]);
-    let mut admin = srv.redis();
-    let mut writer = srv.raw();
+    let srv = start(&[]);
+    let mut admin = redis_conn(&srv);
+    let mut writer = srv.connect();
     let writer_id = writer.client_id();
     let _: () = cmd(&mut admin, &["CLIENT", "PAUSE", "100000", "WRITE"]).unwrap();
     // A read before the write runs; the write and everything after it wait.
-    writer.pipeline(&[
+    writer.send_all(&[
         &["PING", "before"],
         &["INCR", "n"],
         &["PING", "after"],
@@ -847,13 +760,13 @@ fn client_pause_keeps_pipelined_order() {
 
 #[test]
 fn client_pause_all_holds_everything_until_timeout() {
-    let srv = Server::start(&[]);
-    let mut admin = srv.raw();
-    let mut other = srv.raw();
+    let srv = start(&[]);
+    let mut admin = srv.connect();
+    let mut other = srv.connect();
     let started = Instant::now();
-    admin.cmd(&["CLIENT", "PAUSE", "300", "ALL"], "+OK\r\n");
-    other.send(&["PING"]);
-    admin.send(&["CLIENT", "UNPAUSE"]);
+    admin.check(&["CLIENT", "PAUSE", "300", "ALL"], "+OK\r\n");
+    other.send_command(&["PING"]).unwrap();
+    admin.send_command(&["CLIENT", "UNPAUSE"]).unwrap();
     // Nothing runs before the pause ends, not even UNPAUSE.
     other.expect("+PONG\r\n");
     admin.expect("+OK\r\n");
@@ -862,30 +775,30 @@ fn client_pause_all_holds_everything_until_timeout() {
 
 #[test]
 fn client_pause_arguments() {
-    let srv = Server::start(&[]);
-    let mut c = srv.raw();
-    c.cmd(
+    let srv = start(&[]);
+    let mut c = srv.connect();
+    c.check(
         &["CLIENT", "PAUSE", "abc", "foo"],
         "-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n",
     );
-    c.cmd(
+    c.check(
         &["CLIENT", "PAUSE", "abc"],
         "-ERR timeout is not an integer or out of range\r\n",
     );
-    c.cmd(&["CLIENT", "PAUSE", "-1"], "-ERR timeout is negative\r\n");
-    c.cmd(
+    c.check(&["CLIENT", "PAUSE", "-1"], "-ERR timeout is negative\r\n");
+    c.check(
         &["CLIENT", "PAUSE", "1", "2", "3"],
         "-ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.\r\n",
     );
-    c.cmd(
+    c.check(
         &["CLIENT", "PAUSE"],
         "-ERR wrong number of arguments for 'client|pause' command\r\n",
     );
     // A zero timeout pauses nothing.
-    c.cmd(&["CLIENT", "PAUSE", "0"], "+OK\r\n");
-    c.cmd(&["SET", "k", "v"], "+OK\r\n");
-    c.cmd(&["CLIENT", "UNPAUSE"], "+OK\r\n");
-    c.cmd(
+    c.check(&["CLIENT", "PAUSE", "0"], "+OK\r\n");
+    c.check(&["SET", "k", "v"], "+OK\r\n");
+    c.check(&["CLIENT", "UNPAUSE"], "+OK\r\n");
+    c.check(
         &["CLIENT", "UNPAUSE", "x"],
         "-ERR wrong number of arguments for 'client|unpause' command\r\n",
     );
@@ -893,52 +806,50 @@ fn client_pause_arguments() {
 
 #[test]
 fn client_flags_and_misc_subcommands() {
-    let srv = Server::start(&[]);
-    let mut c = srv.raw();
-    c.cmd(&["CLIENT", "NO-EVICT", "on"], "+OK\r\n");
-    c.cmd(&["CLIENT", "NO-TOUCH", "ON"], "+OK\r\n");
+    let srv = start(&[]);
+    let mut c = srv.connect();
+    c.check(&["CLIENT", "NO-EVICT", "on"], "+OK\r\n");
+    c.check(&["CLIENT", "NO-TOUCH", "ON"], "+OK\r\n");
     assert_eq!(field(&c.client_info(), "flags"), "eT");
-    c.cmd(&["CLIENT", "NO-EVICT", "off"], "+OK\r\n");
-    c.cmd(&["CLIENT", "NO-TOUCH", "off"], "+OK\r\n");
+    c.check(&["CLIENT", "NO-EVICT", "off"], "+OK\r\n");
+    c.check(&["CLIENT", "NO-TOUCH", "off"], "+OK\r\n");
     assert_eq!(field(&c.client_info(), "flags"), "N");
-    c.cmd(&["CLIENT", "NO-EVICT", "maybe"], "-ERR syntax error\r\n");
-    c.cmd(&["CLIENT", "NO-TOUCH", "maybe"], "-ERR syntax error\r\n");
+    c.check(&["CLIENT", "NO-EVICT", "maybe"], "-ERR syntax error\r\n");
+    c.check(&["CLIENT", "NO-TOUCH", "maybe"], "-ERR syntax error\r\n");
 
-    c.cmd(
+    c.check(
         &["CLIENT", "UNBLOCK", "1", "foo"],
         "-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n",
     );
-    c.cmd(
+    c.check(
         &["CLIENT", "UNBLOCK", "abc"],
         "-ERR value is not an integer or out of range\r\n",
     );
-    c.cmd(
+    c.check(
         &["CLIENT", "UNBLOCK", "1", "timeout", "x"],
         "-ERR unknown subcommand or wrong number of arguments for 'UNBLOCK'. Try CLIENT HELP.\r\n",
     );
     let id = c.client_id();
-    c.cmd(&["CLIENT", "UNBLOCK", &id.to_string()], ":0\r\n");
-    c.cmd(&["CLIENT", "UNBLOCK", "999999", "ERROR"], ":0\r\n");
+    c.check(&["CLIENT", "UNBLOCK", &id.to_string()], ":0\r\n");
+    c.check(&["CLIENT", "UNBLOCK", "999999", "ERROR"], ":0\r\n");
 
-    c.cmd(&["CLIENT", "GETREDIR"], ":-1\r\n");
-    c.cmd(
+    c.check(&["CLIENT", "GETREDIR"], ":-1\r\n");
+    c.check(
         &["CLIENT", "TRACKINGINFO"],
         "*6\r\n$5\r\nflags\r\n*1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n",
     );
-    c.cmd(
+    c.check(
         &["CLIENT", "CACHING", "yes"],
         "-ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode \
          enabled\r\n",
     );
 
-    c.send(&["CLIENT", "HELP"]);
-    let header = c.line();
-    let n: usize = header[1..header.len() - 2].parse().unwrap();
-    assert!(n > 10);
-    let first = c.line();
-    assert!(first.starts_with("+CLIENT <subcommand>"), "{first}");
-    for _ in 1..n {
-        assert!(c.line().starts_with('+'));
-    }
-    c.cmd(&["PING"], "+PONG\r\n");
+    let help = c.frame(&["CLIENT", "HELP"]);
+    assert_eq!(help.kind(), b'*');
+    let lines = help.items();
+    assert!(lines.len() > 10);
+    assert!(lines.iter().all(|l| l.kind() == b'+'), "{help:?}");
+    let first = lines[0].text();
+    assert!(first.starts_with("CLIENT <subcommand>"), "{first}");
+    c.check(&["PING"], "+PONG\r\n");
 }

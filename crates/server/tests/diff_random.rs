@@ -24,12 +24,12 @@
 
 mod support;
 
-use std::env;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use support::random::{env_number, seeds};
 use support::resp::{self, format_args};
 use support::{DiffPair, Reply};
 
@@ -597,21 +597,6 @@ fn bitmaps(g: &mut Gen) -> Cmd {
 // Driver
 // ---------------------------------------------------------------------------
 
-fn env_number(name: &str) -> Option<u64> {
-    let raw = env::var(name).ok()?;
-    match raw.trim().parse() {
-        Ok(n) => Some(n),
-        Err(_) => panic!("{name}={raw:?} is not a number"),
-    }
-}
-
-fn seeds() -> Vec<u64> {
-    if let Some(seed) = env_number("CINNABAR_DIFF_SEED") {
-        return vec![seed];
-    }
-    (1..=env_number("CINNABAR_DIFF_SEEDS").unwrap_or(DEFAULT_SEEDS)).collect()
-}
-
 /// Compares one outcome according to `check`; `elapsed` bounds the clock
 /// skew between the two servers' views of relative expiries.
 fn compare(
@@ -672,7 +657,7 @@ fn compare(
 fn run_family(family: &str, generate: fn(&mut Gen) -> Cmd) {
     let steps = env_number("CINNABAR_DIFF_STEPS").map_or(DEFAULT_STEPS, |n| n as usize);
     let mut pair = DiffPair::start(&[]);
-    for seed in seeds() {
+    for seed in seeds(DEFAULT_SEEDS) {
         run_seed(&mut pair, family, seed, steps, generate);
     }
 }

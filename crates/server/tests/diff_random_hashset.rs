@@ -25,13 +25,13 @@
 mod support;
 
 use std::collections::{HashMap, HashSet};
-use std::env;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use support::resp::{self, format_args, Frame};
-use support::{DiffPair, RawClient, Reply};
+use support::random::{bulk, env_number, frame_of, items, seeds, Client};
+use support::resp::{format_args, Frame};
+use support::{DiffPair, Reply};
 
 const DEFAULT_SEEDS: u64 = 6;
 const DEFAULT_STEPS: usize = 400;
@@ -358,44 +358,6 @@ fn hashes(g: &mut Gen) -> Cmd {
     }
 }
 
-fn env_number(name: &str) -> Option<u64> {
-    let raw = env::var(name).ok()?;
-    match raw.trim().parse() {
-        Ok(n) => Some(n),
-        Err(_) => panic!("{name}={raw:?} is not a number"),
-    }
-}
-
-fn seeds() -> Vec<u64> {
-    if let Some(seed) = env_number("CINNABAR_DIFF_SEED") {
-        return vec![seed];
-    }
-    (1..=env_number("CINNABAR_DIFF_SEEDS").unwrap_or(DEFAULT_SEEDS)).collect()
-}
-
-fn frame_of(reply: &Reply) -> Option<Frame> {
-    reply.frame().and_then(|b| resp::parse_exact(b).ok())
-}
-
-fn items(f: &Frame) -> Vec<Frame> {
-    match f {
-        Frame::Aggregate {
-            items: Some(items), ..
-        } => items.clone(),
-        _ => Vec::new(),
-    }
-}
-
-fn bulk(f: &Frame) -> Option<Vec<u8>> {
-    match f {
-        Frame::Blob {
-            kind: b'$',
-            data: Some(d),
-        } => Some(d.clone()),
-        _ => None,
-    }
-}
-
 /// True when the elements (or pairs) of an aggregate are distinct.
 fn distinct(f: &Frame, pairs: bool) -> bool {
     let elems = items(f);
@@ -503,7 +465,7 @@ fn configure(pair: &mut DiffPair) {
 fn run_family(family: &str, generate: fn(&mut Gen) -> Cmd) {
     let steps = env_number("CINNABAR_DIFF_STEPS").map_or(DEFAULT_STEPS, |n| n as usize);
     let mut pair = DiffPair::start(&[]);
-    for seed in seeds() {
+    for seed in seeds(DEFAULT_SEEDS) {
         pair.reset();
         configure(&mut pair);
         let mut g = Gen {
@@ -586,39 +548,12 @@ fn generators_are_deterministic() {
 // repeat-prone one fails them every time.
 // ---------------------------------------------------------------------------
 
-struct Client {
-    c: RawClient,
-}
-
-impl Client {
-    fn cmd(&mut self, args: &[&str]) -> Frame {
-        let bytes = self.c.cmd(args);
-        resp::parse_exact(&bytes).unwrap_or_else(|e| panic!("{}: {e}", format_args(args)))
-    }
-
-    fn strings(&mut self, args: &[&str]) -> Vec<String> {
-        let f = self.cmd(args);
-        let elems = if f.kind() == b'$' { vec![f] } else { items(&f) };
-        elems
-            .iter()
-            .map(|e| {
-                let b = bulk(e)
-                    .unwrap_or_else(|| panic!("{}: not a bulk string: {e:?}", format_args(args)));
-                String::from_utf8_lossy(&b).into_owned()
-            })
-            .collect()
-    }
-
-    fn encoding(&mut self, key: &str) -> String {
-        self.strings(&["OBJECT", "ENCODING", key]).concat()
-    }
-
-    fn fill_set(&mut self, key: &str, members: &[String]) {
-        self.cmd(&["DEL", key]);
-        let mut args = vec!["SADD", key];
-        args.extend(members.iter().map(String::as_str));
-        self.cmd(&args);
-    }
+/// Replaces `key` with a set of `members`.
+fn fill_set(c: &mut Client, key: &str, members: &[String]) {
+    c.cmd(&["DEL", key]);
+    let mut args = vec!["SADD", key];
+    args.extend(members.iter().map(String::as_str));
+    c.cmd(&args);
 }
 
 fn server() -> (support::ServerProcess, Client) {
@@ -669,7 +604,7 @@ fn assert_uniform(
 fn srandmember_is_uniform_in_every_encoding() {
     let (_server, mut c) = server();
     for (encoding, members) in set_flavours() {
-        c.fill_set("s", &members);
+        fill_set(&mut c, "s", &members);
         assert_eq!(c.encoding("s"), encoding);
         let n = members.len() as u64;
         // Negative counts: independent draws, repeats allowed.
@@ -734,7 +669,7 @@ fn spop_is_uniform_and_removes_what_it_returns() {
             let rounds = (300 * n).checked_div(count).unwrap_or(300 * n);
             let mut tally = HashMap::new();
             for _ in 0..rounds {
-                c.fill_set("s", &members);
+                fill_set(&mut c, "s", &members);
                 assert_eq!(c.encoding("s"), encoding);
                 let popped = if count == 0 {
                     c.strings(&["SPOP", "s"])
@@ -764,7 +699,7 @@ fn spop_is_uniform_and_removes_what_it_returns() {
             );
         }
         // All of it: the key goes away.
-        c.fill_set("s", &members);
+        fill_set(&mut c, "s", &members);
         let mut popped = c.strings(&["SPOP", "s", &(n + 1).to_string()]);
         popped.sort();
         assert_eq!(popped, expected_all);

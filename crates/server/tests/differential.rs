@@ -102,18 +102,33 @@ use support::{DiffPair, Reply};
 const CASE_FILES: &[&str] = &[
     "bitmaps.txt",
     "connection.txt",
+    "geo.txt",
     "hashes.txt",
+    "hll.txt",
     "keys.txt",
     "lists.txt",
     "protocol.txt",
     "server.txt",
     "sets.txt",
+    "sort.txt",
     "strings.txt",
+    "transactions.txt",
+    "zsets.txt",
 ];
+
+#[test]
+fn transactions() {
+    run_case_file("transactions.txt");
+}
 
 #[test]
 fn keys() {
     run_case_file("keys.txt");
+}
+
+#[test]
+fn hll() {
+    run_case_file("hll.txt");
 }
 
 #[test]
@@ -154,6 +169,21 @@ fn hashes() {
 #[test]
 fn sets() {
     run_case_file("sets.txt");
+}
+
+#[test]
+fn sort() {
+    run_case_file("sort.txt");
+}
+
+#[test]
+fn geo() {
+    run_case_file("geo.txt");
+}
+
+#[test]
+fn zsets() {
+    run_case_file("zsets.txt");
 }
 
 /// Every `.txt` file in `tests/diff` must be listed in [`CASE_FILES`] and

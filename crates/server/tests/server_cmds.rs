@@ -2,195 +2,22 @@
 //! DEBUG, TIME, LASTSAVE, SHUTDOWN. Expected values were checked against
 //! redis-server (7.0.15, where 7.2 behaves the same).
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// A RESP2 reply.
-#[derive(Debug, Clone, PartialEq)]
-enum Value {
-    Simple(String),
-    Error(String),
-    Int(i64),
-    Bulk(Option<Vec<u8>>),
-    Array(Option<Vec<Value>>),
+use support::resp::Frame;
+use support::{Reply, ServerProcess};
+
+/// The server under test, with DEBUG enabled.
+fn start() -> ServerProcess {
+    support::start_cinnabar(&["--enable-debug-command", "local"])
 }
 
-impl Value {
-    fn text(&self) -> String {
-        match self {
-            Value::Simple(s) | Value::Error(s) => s.clone(),
-            Value::Bulk(Some(b)) => String::from_utf8_lossy(b).into_owned(),
-            Value::Int(i) => i.to_string(),
-            other => panic!("not a string: {other:?}"),
-        }
-    }
-
-    fn items(&self) -> &[Value] {
-        match self {
-            Value::Array(Some(v)) => v,
-            other => panic!("not an array: {other:?}"),
-        }
-    }
-
-    fn int(&self) -> i64 {
-        match self {
-            Value::Int(i) => *i,
-            other => panic!("not an integer: {other:?}"),
-        }
-    }
-}
-
-struct Conn {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-}
-
-impl Conn {
-    fn cmd(&mut self, args: &[&str]) -> Value {
-        self.send(args);
-        self.read()
-    }
-
-    fn send(&mut self, args: &[&str]) {
-        self.writer.write_all(&encode(args)).expect("write");
-    }
-
-    fn read(&mut self) -> Value {
-        read_value(&mut self.reader)
-    }
-
-    fn local_addr(&self) -> String {
-        self.writer.local_addr().expect("addr").to_string()
-    }
-}
-
-fn encode(args: &[&str]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a.as_bytes());
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
-
-fn read_line(r: &mut BufReader<TcpStream>) -> String {
-    let mut line = String::new();
-    r.read_line(&mut line).expect("read line");
-    assert!(line.ends_with("\r\n"), "truncated reply line {line:?}");
-    line.truncate(line.len() - 2);
-    line
-}
-
-fn read_value(r: &mut BufReader<TcpStream>) -> Value {
-    let line = read_line(r);
-    let (kind, rest) = line.split_at(1);
-    match kind {
-        "+" => Value::Simple(rest.to_string()),
-        "-" => Value::Error(rest.to_string()),
-        ":" => Value::Int(rest.parse().expect("int")),
-        "$" => {
-            let n: i64 = rest.parse().expect("len");
-            if n < 0 {
-                return Value::Bulk(None);
-            }
-            let mut buf = vec![0u8; n as usize + 2];
-            std::io::Read::read_exact(r, &mut buf).expect("bulk");
-            buf.truncate(n as usize);
-            Value::Bulk(Some(buf))
-        }
-        "*" => {
-            let n: i64 = rest.parse().expect("len");
-            if n < 0 {
-                return Value::Array(None);
-            }
-            Value::Array(Some((0..n).map(|_| read_value(r)).collect()))
-        }
-        other => panic!("unexpected reply type {other:?} in {line:?}"),
-    }
-}
-
-/// A cinnabar-server child process, killed on drop.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    /// Starts a server on a free port. A port picked this way can be taken by
-    /// another test's server in between, so readiness means answering with our
-    /// child's process id; otherwise the start is retried on another port.
-    fn start() -> Server {
-        for _ in 0..10 {
-            let port = TcpListener::bind("127.0.0.1:0")
-                .expect("bind")
-                .local_addr()
-                .expect("addr")
-                .port();
-            let child = Command::new(env!("CARGO_BIN_EXE_cinnabar-server"))
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--enable-debug-command",
-                    "local",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("spawn server");
-            let mut server = Server { child, port };
-            if server.wait_ready() {
-                return server;
-            }
-        }
-        panic!("server did not start");
-    }
-
-    /// Waits until our child answers on the port; false if it exited or another
-    /// process answers there.
-    fn wait_ready(&mut self) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let pid = self.child.id().to_string();
-        while Instant::now() < deadline {
-            if self.child.try_wait().ok().flatten().is_some() {
-                return false;
-            }
-            if let Ok(s) = TcpStream::connect(("127.0.0.1", self.port)) {
-                s.set_read_timeout(Some(Duration::from_secs(10)))
-                    .expect("timeout");
-                let mut c = Conn {
-                    reader: BufReader::new(s.try_clone().expect("clone")),
-                    writer: s,
-                };
-                let info = c.cmd(&["INFO", "server"]);
-                return matches!(&info, Value::Bulk(Some(_)))
-                    && field(&info.text(), "process_id").as_deref() == Some(pid.as_str());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
-    }
-
-    fn conn(&self) -> Conn {
-        let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout");
-        Conn {
-            reader: BufReader::new(s.try_clone().expect("clone")),
-            writer: s,
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The text of a `+` status reply.
+fn status(reply: Frame) -> String {
+    assert_eq!(reply.kind(), b'+', "status reply expected, got {reply:?}");
+    reply.text()
 }
 
 fn unix_secs() -> i64 {
@@ -218,6 +45,14 @@ fn field(text: &str, name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// A numeric INFO field; panics if it is missing or not a number.
+fn int_field(text: &str, name: &str) -> i64 {
+    let value = field(text, name).unwrap_or_else(|| panic!("{name} missing"));
+    value
+        .parse()
+        .unwrap_or_else(|_| panic!("{name}:{value} is not a number"))
+}
+
 fn headers(text: &str) -> Vec<String> {
     text.split("\r\n")
         .filter(|l| l.starts_with("# "))
@@ -227,9 +62,9 @@ fn headers(text: &str) -> Vec<String> {
 
 #[test]
 fn info_default_sections_and_fields() {
-    let srv = Server::start();
-    let mut c = srv.conn();
-    let text = c.cmd(&["INFO"]).text();
+    let srv = start();
+    let mut c = srv.connect();
+    let text = c.frame(&["INFO"]).text();
     assert_eq!(
         headers(&text),
         [
@@ -249,8 +84,8 @@ fn info_default_sections_and_fields() {
     assert!(text.ends_with("\r\n"));
     assert_eq!(field(&text, "redis_version").as_deref(), Some("7.2.4"));
     assert_eq!(field(&text, "redis_mode").as_deref(), Some("standalone"));
-    assert_eq!(field(&text, "tcp_port"), Some(srv.port.to_string()));
-    assert_eq!(field(&text, "process_id"), Some(srv.child.id().to_string()));
+    assert_eq!(field(&text, "tcp_port"), Some(srv.port().to_string()));
+    assert_eq!(field(&text, "process_id"), Some(srv.pid().to_string()));
     let run_id = field(&text, "run_id").expect("run_id");
     assert_eq!(run_id.len(), 40);
     assert!(run_id.bytes().all(|b| b.is_ascii_hexdigit()));
@@ -262,20 +97,11 @@ fn info_default_sections_and_fields() {
     assert_eq!(field(&text, "aof_enabled").as_deref(), Some("0"));
     assert_eq!(field(&text, "cluster_enabled").as_deref(), Some("0"));
     // The start-up probe's connection may not be reaped yet: at least this one.
-    let clients: u64 = field(&text, "connected_clients")
-        .expect("clients")
-        .parse()
-        .expect("number");
+    let clients = int_field(&text, "connected_clients");
     assert!(clients >= 1);
-    let used: u64 = field(&text, "used_memory")
-        .expect("used_memory")
-        .parse()
-        .expect("number");
+    let used = int_field(&text, "used_memory");
     assert!(used > 0);
-    let peak: u64 = field(&text, "used_memory_peak")
-        .expect("peak")
-        .parse()
-        .expect("number");
+    let peak = int_field(&text, "used_memory_peak");
     assert!(peak >= used);
     assert!(field(&text, "used_memory_human").is_some_and(|h| h.ends_with(['B', 'K', 'M', 'G'])));
     assert!(field(&text, "mem_fragmentation_ratio").is_some());
@@ -283,10 +109,7 @@ fn info_default_sections_and_fields() {
         field(&text, "maxmemory_policy").as_deref(),
         Some("noeviction")
     );
-    let lastsave: i64 = field(&text, "rdb_last_save_time")
-        .expect("lastsave")
-        .parse()
-        .expect("number");
+    let lastsave = int_field(&text, "rdb_last_save_time");
     assert!((lastsave - unix_secs()).abs() < 60);
     for f in [
         "used_cpu_sys",
@@ -298,55 +121,43 @@ fn info_default_sections_and_fields() {
         assert!(field(&text, f).is_some(), "{f} missing");
     }
     // The uptime and command counters move forward.
-    let processed: u64 = field(&text, "total_commands_processed")
-        .expect("total")
-        .parse()
-        .expect("number");
-    let again = c.cmd(&["INFO", "stats"]).text();
-    let later: u64 = field(&again, "total_commands_processed")
-        .expect("total")
-        .parse()
-        .expect("number");
+    let processed = int_field(&text, "total_commands_processed");
+    let again = c.frame(&["INFO", "stats"]).text();
+    let later = int_field(&again, "total_commands_processed");
     assert!(later > processed);
 }
 
 #[test]
 fn info_section_selection() {
-    let srv = Server::start();
-    let mut c = srv.conn();
+    let srv = start();
+    let mut c = srv.connect();
     assert_eq!(
-        headers(&c.cmd(&["INFO", "server", "CLIENTS"]).text()),
+        headers(&c.frame(&["INFO", "server", "CLIENTS"]).text()),
         ["# Server", "# Clients"]
     );
     assert_eq!(
-        headers(&c.cmd(&["INFO", "keyspace"]).text()),
+        headers(&c.frame(&["INFO", "keyspace"]).text()),
         ["# Keyspace"]
     );
-    assert_eq!(
-        c.cmd(&["INFO", "nosuchsection"]),
-        Value::Bulk(Some(Vec::new()))
-    );
-    let all = headers(&c.cmd(&["INFO", "all"]).text());
+    assert_eq!(c.frame(&["INFO", "nosuchsection"]), Frame::bulk(""));
+    let all = headers(&c.frame(&["INFO", "all"]).text());
     for h in ["# Commandstats", "# Latencystats", "# Keyspace", "# Server"] {
         assert!(all.iter().any(|x| x == h), "{h} missing from INFO all");
     }
-    let everything = headers(&c.cmd(&["INFO", "everything"]).text());
+    let everything = headers(&c.frame(&["INFO", "everything"]).text());
     assert_eq!(all, everything);
-    let with_default = headers(&c.cmd(&["INFO", "default", "commandstats"]).text());
+    let with_default = headers(&c.frame(&["INFO", "default", "commandstats"]).text());
     assert_eq!(with_default.len(), 12);
     assert!(with_default.iter().any(|x| x == "# Commandstats"));
 }
 
 #[test]
 fn info_keyspace_counts_keys_and_expires() {
-    let srv = Server::start();
-    let mut c = srv.conn();
-    assert_eq!(c.cmd(&["SET", "a", "1"]), Value::Simple("OK".into()));
-    assert_eq!(
-        c.cmd(&["SET", "b", "2", "EX", "1000"]),
-        Value::Simple("OK".into())
-    );
-    let text = c.cmd(&["INFO", "keyspace"]).text();
+    let srv = start();
+    let mut c = srv.connect();
+    assert_eq!(c.frame(&["SET", "a", "1"]), Frame::ok());
+    assert_eq!(c.frame(&["SET", "b", "2", "EX", "1000"]), Frame::ok());
+    let text = c.frame(&["INFO", "keyspace"]).text();
     let line = field(&text, "db0").expect("db0 line");
     let (counts, ttl) = line.rsplit_once(",avg_ttl=").expect("avg_ttl");
     assert_eq!(counts, "keys=2,expires=1");
@@ -356,18 +167,19 @@ fn info_keyspace_counts_keys_and_expires() {
 
 #[test]
 fn commandstats_and_errorstats_count_calls() {
-    let srv = Server::start();
-    let mut c = srv.conn();
+    let srv = start();
+    let mut c = srv.connect();
     for _ in 0..3 {
-        c.cmd(&["GET", "nokey"]);
+        c.frame(&["GET", "nokey"]);
     }
     // An arity error is a rejected call; a runtime error is a failed call.
-    assert!(
-        matches!(c.cmd(&["GET"]), Value::Error(e) if e == "ERR wrong number of arguments for 'get' command")
+    assert_eq!(
+        c.frame(&["GET"]),
+        Frame::error("ERR wrong number of arguments for 'get' command")
     );
-    c.cmd(&["SET", "s", "abc"]);
-    assert!(matches!(c.cmd(&["INCR", "s"]), Value::Error(_)));
-    let text = c.cmd(&["INFO", "commandstats"]).text();
+    c.frame(&["SET", "s", "abc"]);
+    assert!(c.frame(&["INCR", "s"]).is_error());
+    let text = c.frame(&["INFO", "commandstats"]).text();
     let get = field(&text, "cmdstat_get").expect("cmdstat_get");
     assert!(get.starts_with("calls=3,usec="), "{get}");
     // Redis counts the arity error as `rejected_calls=1`; the dispatcher does not
@@ -379,9 +191,9 @@ fn commandstats_and_errorstats_count_calls() {
         incr.starts_with("calls=1,") && incr.ends_with(",rejected_calls=0,failed_calls=1"),
         "{incr}"
     );
-    let errors = c.cmd(&["INFO", "errorstats"]).text();
+    let errors = c.frame(&["INFO", "errorstats"]).text();
     assert_eq!(field(&errors, "errorstat_ERR").as_deref(), Some("count=2"));
-    let stats = c.cmd(&["INFO", "stats"]).text();
+    let stats = c.frame(&["INFO", "stats"]).text();
     assert_eq!(field(&stats, "total_error_replies").as_deref(), Some("2"));
     assert_eq!(field(&stats, "keyspace_misses").as_deref(), Some("3"));
 }
@@ -390,17 +202,14 @@ fn commandstats_and_errorstats_count_calls() {
 fn slowlog_records_slow_commands() {
     // Any command may cross the 10 ms threshold on a loaded machine, so the
     // checks look for the DEBUG SLEEP entry rather than count exactly.
-    let srv = Server::start();
-    let mut c = srv.conn();
-    assert_eq!(c.cmd(&["SLOWLOG", "RESET"]), Value::Simple("OK".into()));
-    assert_eq!(
-        c.cmd(&["DEBUG", "SLEEP", "0.02"]),
-        Value::Simple("OK".into())
-    );
-    assert!(c.cmd(&["SLOWLOG", "LEN"]).int() >= 1);
-    let log = c.cmd(&["SLOWLOG", "GET", "-1"]);
-    let is_sleep = |e: &Value| {
-        let args: Vec<String> = e.items()[3].items().iter().map(Value::text).collect();
+    let srv = start();
+    let mut c = srv.connect();
+    assert_eq!(c.frame(&["SLOWLOG", "RESET"]), Frame::ok());
+    assert_eq!(c.frame(&["DEBUG", "SLEEP", "0.02"]), Frame::ok());
+    assert!(c.frame(&["SLOWLOG", "LEN"]).int_value() >= 1);
+    let log = c.frame(&["SLOWLOG", "GET", "-1"]);
+    let is_sleep = |e: &Frame| {
+        let args: Vec<String> = e.items()[3].strings();
         args == ["DEBUG", "SLEEP", "0.02"]
     };
     let entry = log
@@ -410,100 +219,83 @@ fn slowlog_records_slow_commands() {
         .expect("DEBUG SLEEP entry");
     let e = entry.items();
     assert_eq!(e.len(), 6);
-    assert!(e[0].int() >= 0);
-    assert!((e[1].int() - unix_secs()).abs() < 60);
-    assert!(e[2].int() >= 20_000, "duration {}", e[2].int());
-    assert_eq!(e[4].text(), c.local_addr());
+    assert!(e[0].int_value() >= 0);
+    assert!((e[1].int_value() - unix_secs()).abs() < 60);
+    assert!(e[2].int_value() >= 20_000, "duration {}", e[2].int_value());
+    assert_eq!(e[4].text(), c.local_addr().to_string());
     assert_eq!(e[5].text(), "");
     // Newest first: GET 1 returns the latest entry only.
-    assert_eq!(c.cmd(&["SLOWLOG", "GET", "1"]).items().len(), 1);
+    assert_eq!(c.frame(&["SLOWLOG", "GET", "1"]).items().len(), 1);
+    assert_eq!(c.frame(&["SLOWLOG", "GET", "0"]), Frame::array(vec![]));
+    let bad = Frame::error("ERR count should be greater than or equal to -1");
+    assert_eq!(c.frame(&["SLOWLOG", "GET", "-2"]), bad);
+    assert_eq!(c.frame(&["SLOWLOG", "GET", "x"]), bad);
     assert_eq!(
-        c.cmd(&["SLOWLOG", "GET", "0"]),
-        Value::Array(Some(Vec::new()))
-    );
-    let bad = Value::Error("ERR count should be greater than or equal to -1".into());
-    assert_eq!(c.cmd(&["SLOWLOG", "GET", "-2"]), bad);
-    assert_eq!(c.cmd(&["SLOWLOG", "GET", "x"]), bad);
-    assert_eq!(
-        c.cmd(&["SLOWLOG", "get", "1", "2"]),
-        Value::Error(
+        c.frame(&["SLOWLOG", "get", "1", "2"]),
+        Frame::error(
             "ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP."
-                .into()
         )
     );
-    assert_eq!(c.cmd(&["SLOWLOG", "RESET"]), Value::Simple("OK".into()));
-    let after_reset = c.cmd(&["SLOWLOG", "GET", "-1"]);
+    assert_eq!(c.frame(&["SLOWLOG", "RESET"]), Frame::ok());
+    let after_reset = c.frame(&["SLOWLOG", "GET", "-1"]);
     assert!(!after_reset.items().iter().any(is_sleep));
-    assert!(matches!(c.cmd(&["SLOWLOG", "HELP"]), Value::Array(Some(lines)) if lines.len() > 4));
+    assert!(c.frame(&["SLOWLOG", "HELP"]).items().len() > 4);
 }
 
 #[test]
 fn monitor_sees_other_clients_commands() {
-    let srv = Server::start();
-    let mut mon = srv.conn();
-    assert_eq!(mon.cmd(&["MONITOR"]), Value::Simple("OK".into()));
-    let mut other = srv.conn();
-    assert_eq!(
-        other.cmd(&["SET", "mkey", "v 1\n\"x\""]),
-        Value::Simple("OK".into())
-    );
+    let srv = start();
+    let mut mon = srv.connect();
+    assert_eq!(mon.frame(&["MONITOR"]), Frame::ok());
+    let mut other = srv.connect();
+    assert_eq!(other.frame(&["SET", "mkey", "v 1\n\"x\""]), Frame::ok());
     // Admin commands are not shown; the next line is the GET.
-    other.cmd(&["DEBUG", "SLEEP", "0"]);
-    other.cmd(&["GET", "mkey"]);
-    let addr = other.local_addr();
+    other.frame(&["DEBUG", "SLEEP", "0"]);
+    other.frame(&["GET", "mkey"]);
+    let addr = other.local_addr().to_string();
     for expected in [
         format!("[0 {addr}] \"set\" \"mkey\" \"v 1\\n\\\"x\\\"\""),
         format!("[0 {addr}] \"get\" \"mkey\""),
     ] {
-        let Value::Simple(line) = mon.read() else {
-            panic!("monitor line is not a status reply")
-        };
+        let line = status(mon.read_frame());
         let (ts, rest) = line.split_once(' ').expect("timestamp");
         let (secs, micros) = ts.split_once('.').expect("fraction");
         assert_eq!(micros.len(), 6);
         assert!((secs.parse::<i64>().expect("secs") - unix_secs()).abs() < 60);
         assert_eq!(rest.to_ascii_lowercase(), expected.to_ascii_lowercase());
     }
-    let info = other.cmd(&["INFO", "clients"]).text();
-    let clients: u64 = field(&info, "connected_clients")
-        .expect("clients")
-        .parse()
-        .expect("number");
+    let info = other.frame(&["INFO", "clients"]).text();
+    let clients = int_field(&info, "connected_clients");
     assert!(clients >= 2, "{clients} clients");
 }
 
 #[test]
 fn command_count_matches_table() {
-    let srv = Server::start();
-    let mut c = srv.conn();
-    let count = c.cmd(&["COMMAND", "COUNT"]).int();
-    let all = c.cmd(&["COMMAND"]);
+    let srv = start();
+    let mut c = srv.connect();
+    let count = c.frame(&["COMMAND", "COUNT"]).int_value();
+    let all = c.frame(&["COMMAND"]);
     assert_eq!(all.items().len() as i64, count);
-    let names = c.cmd(&["COMMAND", "LIST"]);
+    let names = c.frame(&["COMMAND", "LIST"]);
     let top = names
         .items()
         .iter()
         .filter(|n| !n.text().contains('|'))
         .count();
     assert_eq!(top as i64, count);
-    let info_all = c.cmd(&["COMMAND", "INFO"]);
+    let info_all = c.frame(&["COMMAND", "INFO"]);
     assert_eq!(info_all.items().len() as i64, count);
-    let docs = c.cmd(&["COMMAND", "DOCS"]);
+    let docs = c.frame(&["COMMAND", "DOCS"]);
     assert_eq!(docs.items().len() as i64, count * 2);
 }
 
 #[test]
 fn command_info_get_matches_redis() {
-    let srv = Server::start();
-    let mut s = TcpStream::connect(("127.0.0.1", srv.port)).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    s.write_all(&encode(&["COMMAND", "INFO", "get"]))
-        .expect("write");
+    let srv = start();
+    let mut c = srv.connect();
     // The exact RESP2 bytes redis-server 7.0.15 sends for COMMAND INFO get.
     let expected: &[u8] = b"*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*3\r\n+@read\r\n+@string\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n";
-    let mut got = vec![0u8; expected.len()];
-    std::io::Read::read_exact(&mut s, &mut got).expect("reply");
+    let got = c.cmd(&["COMMAND", "INFO", "get"]);
     assert_eq!(
         String::from_utf8_lossy(&got),
         String::from_utf8_lossy(expected)
@@ -512,45 +304,44 @@ fn command_info_get_matches_redis() {
 
 #[test]
 fn command_info_docs_and_list() {
-    let srv = Server::start();
-    let mut c = srv.conn();
-    let info = c.cmd(&["COMMAND", "INFO", "nosuch", "memory|usage", "get|x"]);
+    let srv = start();
+    let mut c = srv.connect();
+    let info = c.frame(&["COMMAND", "INFO", "nosuch", "memory|usage", "get|x"]);
     let items = info.items();
-    assert_eq!(items[0], Value::Bulk(None));
-    assert_eq!(items[2], Value::Bulk(None));
+    assert_eq!(items[0], Frame::nil());
+    assert_eq!(items[2], Frame::nil());
     let usage = items[1].items();
     assert_eq!(usage[0].text(), "memory|usage");
-    assert_eq!(usage[1].int(), -3);
-    assert_eq!((usage[3].int(), usage[4].int(), usage[5].int()), (2, 2, 1));
-    let cats: Vec<String> = usage[6].items().iter().map(Value::text).collect();
+    assert_eq!(usage[1].int_value(), -3);
+    assert_eq!(
+        (
+            usage[3].int_value(),
+            usage[4].int_value(),
+            usage[5].int_value()
+        ),
+        (2, 2, 1)
+    );
+    let cats: Vec<String> = usage[6].strings();
     assert_eq!(cats, ["@read", "@slow"]);
     // Flags Redis derives for LASTSAVE (explicit @admin @dangerous, flag fast).
-    let lastsave = c.cmd(&["COMMAND", "INFO", "lastsave"]);
-    let cats: Vec<String> = lastsave.items()[0].items()[6]
-        .items()
-        .iter()
-        .map(Value::text)
-        .collect();
+    let lastsave = c.frame(&["COMMAND", "INFO", "lastsave"]);
+    let cats: Vec<String> = lastsave.items()[0].items()[6].strings();
     assert_eq!(cats, ["@admin", "@fast", "@dangerous"]);
-    let tips: Vec<String> = lastsave.items()[0].items()[7]
-        .items()
-        .iter()
-        .map(Value::text)
-        .collect();
+    let tips: Vec<String> = lastsave.items()[0].items()[7].strings();
     assert_eq!(tips, ["nondeterministic_output"]);
 
-    let docs = c.cmd(&["COMMAND", "DOCS", "nosuch", "slowlog"]);
+    let docs = c.frame(&["COMMAND", "DOCS", "nosuch", "slowlog"]);
     let d = docs.items();
     assert_eq!(d.len(), 2);
     assert_eq!(d[0].text(), "slowlog");
-    let keys: Vec<String> = d[1].items().iter().step_by(2).map(Value::text).collect();
+    let keys: Vec<String> = d[1].items().iter().step_by(2).map(Frame::text).collect();
     assert!(
         keys.contains(&"group".to_string()) && keys.contains(&"subcommands".to_string()),
         "{keys:?}"
     );
 
-    let list = c.cmd(&["COMMAND", "LIST", "FILTERBY", "PATTERN", "slowlog*"]);
-    let mut names: Vec<String> = list.items().iter().map(Value::text).collect();
+    let list = c.frame(&["COMMAND", "LIST", "FILTERBY", "PATTERN", "slowlog*"]);
+    let mut names: Vec<String> = list.strings();
     names.sort();
     assert_eq!(
         names,
@@ -562,71 +353,71 @@ fn command_info_docs_and_list() {
             "slowlog|reset"
         ]
     );
-    let connection = c.cmd(&["COMMAND", "LIST", "FILTERBY", "ACLCAT", "connection"]);
+    let connection = c.frame(&["COMMAND", "LIST", "FILTERBY", "ACLCAT", "connection"]);
     assert!(connection
         .items()
         .iter()
         .any(|n| n.text() == "command|docs"));
     assert_eq!(
-        c.cmd(&["COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuchcat"]),
-        Value::Array(Some(Vec::new()))
+        c.frame(&["COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuchcat"]),
+        Frame::array(vec![])
     );
     assert_eq!(
-        c.cmd(&["COMMAND", "LIST", "FILTERBY", "foo", "x"]),
-        Value::Error("ERR syntax error".into())
+        c.frame(&["COMMAND", "LIST", "FILTERBY", "foo", "x"]),
+        Frame::error("ERR syntax error")
     );
     assert_eq!(
-        c.cmd(&["COMMAND", "LIST", "x"]),
-        Value::Error("ERR syntax error".into())
+        c.frame(&["COMMAND", "LIST", "x"]),
+        Frame::error("ERR syntax error")
     );
     assert_eq!(
-        c.cmd(&["COMMAND", "COUNT", "x"]),
-        Value::Error("ERR wrong number of arguments for 'command|count' command".into())
+        c.frame(&["COMMAND", "COUNT", "x"]),
+        Frame::error("ERR wrong number of arguments for 'command|count' command")
     );
     assert_eq!(
-        c.cmd(&["COMMAND", "NOSUCH"]),
-        Value::Error("ERR unknown subcommand 'NOSUCH'. Try COMMAND HELP.".into())
+        c.frame(&["COMMAND", "NOSUCH"]),
+        Frame::error("ERR unknown subcommand 'NOSUCH'. Try COMMAND HELP.")
     );
 }
 
 #[test]
 fn command_getkeys() {
-    let srv = Server::start();
-    let mut c = srv.conn();
-    let keys = |v: Value| v.items().iter().map(Value::text).collect::<Vec<_>>();
+    let srv = start();
+    let mut c = srv.connect();
+    let keys = |v: Frame| v.strings();
     assert_eq!(
-        keys(c.cmd(&["COMMAND", "GETKEYS", "mset", "a", "b", "c", "d"])),
+        keys(c.frame(&["COMMAND", "GETKEYS", "mset", "a", "b", "c", "d"])),
         ["a", "c"]
     );
-    assert_eq!(keys(c.cmd(&["COMMAND", "GETKEYS", "get", "k"])), ["k"]);
+    assert_eq!(keys(c.frame(&["COMMAND", "GETKEYS", "get", "k"])), ["k"]);
     assert_eq!(
-        keys(c.cmd(&["COMMAND", "GETKEYS", "memory", "usage", "k"])),
+        keys(c.frame(&["COMMAND", "GETKEYS", "memory", "usage", "k"])),
         ["k"]
     );
     assert_eq!(
-        c.cmd(&["COMMAND", "GETKEYS", "nosuch", "a"]),
-        Value::Error("ERR Invalid command specified".into())
+        c.frame(&["COMMAND", "GETKEYS", "nosuch", "a"]),
+        Frame::error("ERR Invalid command specified")
     );
     assert_eq!(
-        c.cmd(&["COMMAND", "GETKEYS", "get", "a", "b"]),
-        Value::Error("ERR Invalid number of arguments specified for command".into())
+        c.frame(&["COMMAND", "GETKEYS", "get", "a", "b"]),
+        Frame::error("ERR Invalid number of arguments specified for command")
     );
     assert_eq!(
-        c.cmd(&["COMMAND", "GETKEYS", "ping", "x"]),
-        Value::Error("ERR The command has no key arguments".into())
+        c.frame(&["COMMAND", "GETKEYS", "ping", "x"]),
+        Frame::error("ERR The command has no key arguments")
     );
-    let with_flags = c.cmd(&["COMMAND", "GETKEYSANDFLAGS", "get", "a"]);
+    let with_flags = c.frame(&["COMMAND", "GETKEYSANDFLAGS", "get", "a"]);
     let entry = with_flags.items()[0].items();
     assert_eq!(entry[0].text(), "a");
-    let flags: Vec<String> = entry[1].items().iter().map(Value::text).collect();
+    let flags: Vec<String> = entry[1].strings();
     assert_eq!(flags, ["RO", "access"]);
 }
 
 #[test]
 fn time_lastsave_memory_and_debug() {
-    let srv = Server::start();
-    let mut c = srv.conn();
-    let t = c.cmd(&["TIME"]);
+    let srv = start();
+    let mut c = srv.connect();
+    let t = c.frame(&["TIME"]);
     let parts: Vec<i64> = t
         .items()
         .iter()
@@ -634,31 +425,35 @@ fn time_lastsave_memory_and_debug() {
         .collect();
     assert!((parts[0] - unix_secs()).abs() < 60);
     assert!((0..1_000_000).contains(&parts[1]));
-    assert!((c.cmd(&["LASTSAVE"]).int() - unix_secs()).abs() < 60);
+    assert!((c.frame(&["LASTSAVE"]).int_value() - unix_secs()).abs() < 60);
 
-    c.cmd(&["SET", "k", "v"]);
-    c.cmd(&["SET", "n", "12345"]);
-    assert!(c.cmd(&["MEMORY", "USAGE", "k"]).int() > 0);
-    assert!(c.cmd(&["MEMORY", "USAGE", "k", "SAMPLES", "0"]).int() > 0);
-    assert_eq!(c.cmd(&["MEMORY", "USAGE", "nokey"]), Value::Bulk(None));
+    c.frame(&["SET", "k", "v"]);
+    c.frame(&["SET", "n", "12345"]);
+    assert!(c.frame(&["MEMORY", "USAGE", "k"]).int_value() > 0);
+    assert!(
+        c.frame(&["MEMORY", "USAGE", "k", "SAMPLES", "0"])
+            .int_value()
+            > 0
+    );
+    assert_eq!(c.frame(&["MEMORY", "USAGE", "nokey"]), Frame::nil());
     assert_eq!(
-        c.cmd(&["MEMORY", "USAGE", "k", "SAMPLES", "x"]),
-        Value::Error("ERR value is not an integer or out of range".into())
+        c.frame(&["MEMORY", "USAGE", "k", "SAMPLES", "x"]),
+        Frame::error("ERR value is not an integer or out of range")
     );
     assert_eq!(
-        c.cmd(&["MEMORY", "USAGE", "k", "SAMPLES", "-1"]),
-        Value::Error("ERR syntax error".into())
+        c.frame(&["MEMORY", "USAGE", "k", "SAMPLES", "-1"]),
+        Frame::error("ERR syntax error")
     );
     assert_eq!(
-        c.cmd(&["MEMORY", "USAGE", "k", "foo"]),
-        Value::Error("ERR syntax error".into())
+        c.frame(&["MEMORY", "USAGE", "k", "foo"]),
+        Frame::error("ERR syntax error")
     );
     assert_eq!(
-        c.cmd(&["MEMORY", "USAGE"]),
-        Value::Error("ERR wrong number of arguments for 'memory|usage' command".into())
+        c.frame(&["MEMORY", "USAGE"]),
+        Frame::error("ERR wrong number of arguments for 'memory|usage' command")
     );
-    let stats = c.cmd(&["MEMORY", "STATS"]);
-    let names: Vec<String> = stats.items().iter().step_by(2).map(Value::text).collect();
+    let stats = c.frame(&["MEMORY", "STATS"]);
+    let names: Vec<String> = stats.items().iter().step_by(2).map(Frame::text).collect();
     for n in [
         "peak.allocated",
         "total.allocated",
@@ -671,77 +466,69 @@ fn time_lastsave_memory_and_debug() {
             "{n} missing from MEMORY STATS"
         );
     }
-    assert_eq!(c.cmd(&["MEMORY", "PURGE"]), Value::Simple("OK".into()));
-    assert!(matches!(c.cmd(&["MEMORY", "DOCTOR"]), Value::Bulk(Some(_))));
+    assert_eq!(c.frame(&["MEMORY", "PURGE"]), Frame::ok());
+    assert!(matches!(
+        c.frame(&["MEMORY", "DOCTOR"]),
+        Frame::Blob {
+            kind: b'$',
+            data: Some(_)
+        }
+    ));
 
-    let Value::Simple(line) = c.cmd(&["DEBUG", "OBJECT", "k"]) else {
-        panic!("status reply expected")
-    };
+    let line = status(c.frame(&["DEBUG", "OBJECT", "k"]));
     assert!(line.starts_with("Value at:0x"), "{line}");
     assert!(
         line.contains(" refcount:1 encoding:embstr serializedlength:2 lru:"),
         "{line}"
     );
     assert!(line.ends_with(" lru_seconds_idle:0"), "{line}");
-    let Value::Simple(line) = c.cmd(&["DEBUG", "OBJECT", "n"]) else {
-        panic!("status reply expected")
-    };
+    let line = status(c.frame(&["DEBUG", "OBJECT", "n"]));
     assert!(
         line.contains(" refcount:1 encoding:int serializedlength:3 lru:"),
         "{line}"
     );
     assert_eq!(
-        c.cmd(&["DEBUG", "OBJECT", "nokey"]),
-        Value::Error("ERR no such key".into())
+        c.frame(&["DEBUG", "OBJECT", "nokey"]),
+        Frame::error("ERR no such key")
     );
+    assert_eq!(c.frame(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]), Frame::ok());
+    assert_eq!(c.frame(&["DEBUG", "SET-ACTIVE-EXPIRE", "1"]), Frame::ok());
     assert_eq!(
-        c.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]),
-        Value::Simple("OK".into())
-    );
-    assert_eq!(
-        c.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "1"]),
-        Value::Simple("OK".into())
-    );
-    assert_eq!(
-        c.cmd(&["DEBUG", "sleep"]),
-        Value::Error(
+        c.frame(&["DEBUG", "sleep"]),
+        Frame::error(
             "ERR unknown subcommand or wrong number of arguments for 'sleep'. Try DEBUG HELP."
-                .into()
         )
     );
-    assert!(matches!(c.cmd(&["DEBUG", "HELP"]), Value::Array(Some(lines)) if lines.len() > 4));
+    assert!(c.frame(&["DEBUG", "HELP"]).items().len() > 4);
 }
 
 #[test]
 fn shutdown_exits_without_reply() {
-    let mut srv = Server::start();
-    let mut c = srv.conn();
+    let mut srv = start();
+    let mut c = srv.connect();
     assert_eq!(
-        c.cmd(&["SHUTDOWN", "ABORT"]),
-        Value::Error("ERR No shutdown in progress.".into())
-    );
-    assert_eq!(
-        c.cmd(&["SHUTDOWN", "SAVE", "NOSAVE"]),
-        Value::Error("ERR syntax error".into())
+        c.frame(&["SHUTDOWN", "ABORT"]),
+        Frame::error("ERR No shutdown in progress.")
     );
     assert_eq!(
-        c.cmd(&["SHUTDOWN", "NOW", "ABORT"]),
-        Value::Error("ERR syntax error".into())
+        c.frame(&["SHUTDOWN", "SAVE", "NOSAVE"]),
+        Frame::error("ERR syntax error")
     );
     assert_eq!(
-        c.cmd(&["SHUTDOWN", "FOO"]),
-        Value::Error("ERR syntax error".into())
+        c.frame(&["SHUTDOWN", "NOW", "ABORT"]),
+        Frame::error("ERR syntax error")
     );
-    c.send(&["SHUTDOWN", "NOSAVE"]);
-    let mut rest = Vec::new();
-    let read = std::io::Read::read_to_end(&mut c.reader, &mut rest);
-    assert!(
-        read.is_err() || rest.is_empty(),
-        "unexpected reply {rest:?}"
+    assert_eq!(
+        c.frame(&["SHUTDOWN", "FOO"]),
+        Frame::error("ERR syntax error")
     );
+    c.send_command(&["SHUTDOWN", "NOSAVE"]).expect("send");
+    // No reply: the connection just closes as the server exits.
+    let rest = c.read_reply();
+    assert!(matches!(rest, Reply::Closed), "unexpected reply {rest}");
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        if let Some(status) = srv.child.try_wait().expect("wait") {
+        if let Some(status) = srv.try_wait().expect("wait") {
             assert!(status.success(), "exit status {status}");
             break;
         }

@@ -3,7 +3,9 @@
 
 use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
 
-use crate::error::CmdError;
+use crate::dispatch::Ctx;
+use crate::error::{CmdError, CmdResult};
+use crate::keyspace::Entry;
 use crate::types::packed::Item;
 
 /// Writes a collection element as a bulk string.
@@ -104,6 +106,41 @@ pub fn parse_scan_opts<'a>(args: &Args<'a>, from: usize) -> Result<ScanOpts<'a>,
         i += 2;
     }
     Ok(opts)
+}
+
+/// The shared body of SREM / HDEL: removes `members` from the collection at
+/// `args[1]` (`open` gives it, or WRONGTYPE), deletes the key once it is empty
+/// (stopping there, as Redis does), and replies with the number removed.
+pub fn remove_members<T>(
+    ctx: &mut Ctx<'_>,
+    args: &Args<'_>,
+    open: fn(&mut Entry) -> Result<&mut T, CmdError>,
+    remove: fn(&mut T, &[u8]) -> bool,
+    is_empty: fn(&T) -> bool,
+) -> CmdResult {
+    let key = args.get(1);
+    let Some(e) = ctx.db.lookup_write(key)? else {
+        ctx.out.int(0);
+        return Ok(());
+    };
+    let c = open(e)?;
+    let mut removed = 0i64;
+    for m in args.iter().skip(2) {
+        if remove(c, m) {
+            removed += 1;
+            if is_empty(c) {
+                break;
+            }
+        }
+    }
+    if is_empty(c) {
+        ctx.db.remove(key)?;
+    }
+    if removed == 0 {
+        ctx.db.unmodified(key);
+    }
+    ctx.out.int(removed);
+    Ok(())
 }
 
 /// Writes a SCAN-style reply: the cursor, then the elements.

@@ -135,8 +135,8 @@ pub fn reset_connection(ctx: &mut Ctx<'_>) {
     shared.resp.store(2, Relaxed);
     ctx.client.authenticated = !ctx.srv.auth_required();
     *shared.user.lock() = DEFAULT_USER.into();
-    shared.set_flag(flag::MULTI, false);
-    shared.multi_len.store(-1, Relaxed);
+    crate::multi::end(ctx.client);
+    crate::multi::unwatch_all(ctx.srv, ctx.client, None);
     shared.set_flag(flag::PUBSUB, false);
     shared.name.lock().clear();
     // OFF and a pending SKIP end; a skip applying to RESET itself still drops

@@ -77,12 +77,18 @@ fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn object(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
     let now = ctx.now_ms();
     let db = ctx.db.index;
-    let mut locked = ctx.srv.keyspace.lock_key(key);
+    // Inside EXEC the shard is already held by the transaction.
+    let shard = ctx.srv.keyspace.shard_of_key(key);
+    let mut own = (!ctx.db.locked.holds(shard)).then(|| ctx.srv.keyspace.lock_key(key));
+    let locked = match own.as_mut() {
+        Some(l) => l,
+        None => &mut ctx.db.locked,
+    };
     let Some(e) = locked.get(db, key, now)? else {
         return Err(CmdError::NoSuchKey);
     };
     let line = object_line(e, now);
-    drop(locked);
+    drop(own);
     ctx.out.simple(line.as_bytes());
     Ok(())
 }

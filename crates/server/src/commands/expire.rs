@@ -160,6 +160,7 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, seconds: bool, relative: b
         }
     };
     if !allowed(conditions, current, when) {
+        ctx.db.unmodified(key);
         ctx.out.int(0);
         return Ok(());
     }
@@ -244,6 +245,8 @@ fn persist(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         .is_some_and(|e| e.expire().is_some());
     if had_expire {
         ctx.db.set_expire(key, None)?;
+    } else {
+        ctx.db.unmodified(key);
     }
     ctx.out.int(i64::from(had_expire));
     Ok(())

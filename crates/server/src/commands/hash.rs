@@ -214,6 +214,9 @@ fn hsetnx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         h.set(args.get(2), args.get(3), &lim);
         Ok(true)
     })?;
+    if !set {
+        ctx.db.unmodified(args.get(1));
+    }
     ctx.out.int(i64::from(set));
     Ok(())
 }
@@ -249,26 +252,7 @@ fn hmget(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 // HDEL key field [field ...]
 fn hdel(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let key = args.get(1);
-    let Some(e) = ctx.db.lookup_write(key)? else {
-        ctx.out.int(0);
-        return Ok(());
-    };
-    let h = hash_mut(e)?;
-    let mut deleted = 0i64;
-    for field in args.iter().skip(2) {
-        if h.delete(field) {
-            deleted += 1;
-            if h.is_empty() {
-                break;
-            }
-        }
-    }
-    if h.is_empty() {
-        ctx.db.remove(key)?;
-    }
-    ctx.out.int(deleted);
-    Ok(())
+    super::collection::remove_members(ctx, args, hash_mut, Hash::delete, Hash::is_empty)
 }
 
 // HLEN key

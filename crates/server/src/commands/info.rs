@@ -21,6 +21,7 @@ use super::{flags::*, CommandDef};
 use crate::client::flag;
 use crate::dispatch::Ctx;
 use crate::error::CmdResult;
+use crate::keyspace::Locked;
 use crate::server::Server;
 use crate::stats::WorkerStats;
 
@@ -66,7 +67,7 @@ fn info(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             _ => sel.names.push(name),
         }
     }
-    let text = generate(ctx.srv, &sel);
+    let text = generate(ctx.srv, &mut ctx.db.locked, &sel);
     ctx.out.verbatim(b"txt", text.as_bytes());
     Ok(())
 }
@@ -115,7 +116,7 @@ impl Report {
 }
 
 /// Generates the INFO text for a selection.
-fn generate(srv: &Server, sel: &Selection) -> String {
+fn generate(srv: &Server, locked: &mut Locked<'_>, sel: &Selection) -> String {
     let mut r = Report {
         text: String::with_capacity(4096),
         sections: 0,
@@ -191,10 +192,10 @@ fn generate(srv: &Server, sel: &Selection) -> String {
         r.section("Keyspace");
         let now = crate::clock::unix_ms();
         for db in 0..srv.keyspace.num_dbs() {
-            let (keys, expires) = srv.keyspace.db_counts(db);
+            let (keys, expires) = locked.db_counts(db);
             if keys > 0 || expires > 0 {
                 let avg_ttl = if expires > 0 {
-                    sample_avg_ttl(srv, db, now)
+                    sample_avg_ttl(srv, locked, db, now)
                 } else {
                     0
                 };
@@ -245,9 +246,9 @@ fn server_section(srv: &Server, r: &mut Report) {
     r.field("config_file", config_file());
     r.field("io_threads_active", 0);
     let port = srv.bound_port.load(Relaxed);
-    if srv.startup.port != 0 {
+    if port != 0 {
         let mut line = String::from("listener0:name=tcp");
-        for b in &srv.startup.bind {
+        for b in &srv.listeners.bind_addresses() {
             let _ = write!(line, ",bind={b}");
         }
         let _ = write!(line, ",port={port}\r\n");
@@ -591,35 +592,34 @@ pub fn mark_saved(srv: &Server) {
 }
 
 /// Mean remaining TTL in milliseconds of a sample of the keys with an expire.
-fn sample_avg_ttl(srv: &Server, db: usize, now_ms: i64) -> i64 {
+fn sample_avg_ttl(srv: &Server, locked: &mut Locked<'_>, db: usize, now_ms: i64) -> i64 {
     const MAX_SAMPLES: u64 = 1024;
     const MAX_VISITS: usize = 50_000;
     let (mut sum, mut n, mut visited) = (0i128, 0u64, 0usize);
     for shard in 0..srv.keyspace.num_shards() {
-        let Some(guard) = srv.keyspace.lock_shard(shard) else {
-            continue;
-        };
-        let Some(d) = guard.db(db) else { continue };
-        if d.volatile() == 0 {
-            continue;
-        }
-        for slot in d.slots() {
-            if slot.volatile() == 0 {
-                continue;
+        locked.visit_shard(shard, |guard| {
+            let Some(d) = guard.db(db) else { return };
+            if d.volatile() == 0 {
+                return;
             }
-            for e in slot.iter() {
-                visited += 1;
-                if let Some(at) = e.expire() {
-                    if at > now_ms {
-                        sum += i128::from(at - now_ms);
-                        n += 1;
+            for slot in d.slots() {
+                if slot.volatile() == 0 {
+                    continue;
+                }
+                for e in slot.iter() {
+                    visited += 1;
+                    if let Some(at) = e.expire() {
+                        if at > now_ms {
+                            sum += i128::from(at - now_ms);
+                            n += 1;
+                        }
                     }
                 }
+                if n >= MAX_SAMPLES || visited >= MAX_VISITS {
+                    break;
+                }
             }
-            if n >= MAX_SAMPLES || visited >= MAX_VISITS {
-                break;
-            }
-        }
+        });
         if n >= MAX_SAMPLES || visited >= MAX_VISITS {
             break;
         }

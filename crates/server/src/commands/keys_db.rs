@@ -52,20 +52,19 @@ pub static COMMANDS: &[CommandDef] = &[
 fn keys(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let pattern = args.get(1);
     let all = pattern == b"*";
-    let (ks, db, now) = (&ctx.srv.keyspace, ctx.db.index, ctx.db.now_ms);
+    let (db, now) = (ctx.db.index, ctx.db.now_ms);
     let mut body = ReplyBuf::new();
     let mut n = 0usize;
-    for shard in 0..ks.num_shards() {
-        let Some(guard) = ks.lock_shard(shard) else {
-            continue;
-        };
-        let Some(tables) = guard.db(db) else { continue };
-        for e in tables.slots().iter().flat_map(|t| t.iter()) {
-            if (all || glob::matches(pattern, e.key(), false)) && !e.is_expired(now) {
-                body.bulk(e.key());
-                n += 1;
+    for shard in 0..ctx.srv.keyspace.num_shards() {
+        ctx.db.locked.visit_shard(shard, |guard| {
+            let Some(tables) = guard.db(db) else { return };
+            for e in tables.slots().iter().flat_map(|t| t.iter()) {
+                if (all || glob::matches(pattern, e.key(), false)) && !e.is_expired(now) {
+                    body.bulk(e.key());
+                    n += 1;
+                }
             }
-        }
+        });
     }
     ctx.out.array(n);
     ctx.out.raw(&body.buf);
@@ -161,14 +160,8 @@ fn scan_cmd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let mut next = cursor;
     for _ in 0..MAX_SCAN_STEPS {
         let want = count.saturating_sub(found.len()).max(1);
-        let step = scan(
-            &ctx.srv.keyspace,
-            ctx.db.index,
-            next,
-            want,
-            ctx.db.now_ms,
-            &mut filter,
-        );
+        let (db, now) = (ctx.db.index, ctx.db.now_ms);
+        let step = scan(&mut ctx.db.locked, db, next, want, now, &mut filter);
         found.extend(step.keys);
         next = step.cursor;
         if next == 0 || found.len() >= count || sampled.get() >= count {
@@ -194,8 +187,10 @@ fn randomkey(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     for _ in 0..rounds {
         let counts: Vec<usize> = (0..ks.num_shards())
             .map(|s| {
-                ks.lock_shard(s)
-                    .map_or(0, |g| g.db(db).map_or(0, DbShard::keys))
+                ctx.db
+                    .locked
+                    .visit_shard(s, |g| g.db(db).map_or(0, DbShard::keys))
+                    .unwrap_or(0)
             })
             .collect();
         let total: usize = counts.iter().sum();
@@ -211,15 +206,25 @@ fn randomkey(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
             }
             r -= c;
         }
-        let mut locked = ks.lock_shards(&mut vec![shard]);
-        match pick_in_shard(&mut locked, shard, db, r, now) {
+        // Inside EXEC the shard is already held; otherwise lock it for the pick.
+        let mut own = (!ctx.db.locked.holds(shard)).then(|| ks.lock_shards(&mut vec![shard]));
+        // Held locks report their expired keys to the dispatcher.
+        let report = own.is_some();
+        let locked = match own.as_mut() {
+            Some(l) => l,
+            None => &mut ctx.db.locked,
+        };
+        match pick_in_shard(locked, shard, db, r, now) {
             Some((key, false)) => {
                 ctx.out.bulk(&key);
                 return Ok(());
             }
             Some((_, true)) => {
-                purge_expired(&mut locked, shard, db, now);
-                bump(&ctx.db.stats.expired_keys, locked.expired);
+                let before = locked.expired;
+                purge_expired(locked, shard, db, now);
+                if report {
+                    bump(&ctx.db.stats.expired_keys, locked.expired - before);
+                }
             }
             None => {}
         }
@@ -269,7 +274,7 @@ fn purge_expired(locked: &mut Locked<'_>, shard: usize, db: usize, now: i64) {
 
 // DBSIZE
 fn dbsize(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
-    let n = ctx.srv.keyspace.dbsize(ctx.db.index);
+    let n = ctx.db.locked.db_counts(ctx.db.index).0;
     ctx.out.int(i64::try_from(n).unwrap_or(i64::MAX));
     Ok(())
 }

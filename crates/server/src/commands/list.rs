@@ -440,6 +440,9 @@ fn linsert(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let n = l
         .insert(args.get(3), args.get(4), after, fill)
         .map_or(-1, |n| n as i64);
+    if n < 0 {
+        ctx.db.unmodified(args.get(1));
+    }
     ctx.out.int(n);
     Ok(())
 }
@@ -459,6 +462,9 @@ fn lrem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     if empty {
         ctx.db.remove(key)?;
+    }
+    if removed == 0 {
+        ctx.db.unmodified(key);
     }
     ctx.out.int(removed as i64);
     Ok(())

@@ -77,9 +77,10 @@ fn usage(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn stats(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     let srv = ctx.srv;
     let m = MemSnapshot::take(srv);
+    let locked = &mut ctx.db.locked;
     let dbs: Vec<(usize, usize, usize)> = (0..srv.keyspace.num_dbs())
         .filter_map(|db| {
-            let (keys, expires) = srv.keyspace.db_counts(db);
+            let (keys, expires) = locked.db_counts(db);
             (keys > 0).then_some((db, keys, expires))
         })
         .collect();

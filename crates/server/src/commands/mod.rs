@@ -13,19 +13,28 @@ pub mod connection;
 pub mod debug;
 pub mod docs;
 pub mod expire;
+pub mod geo;
+pub mod geo_search;
 pub mod getkeys;
 pub mod hash;
+pub mod hll;
 pub mod info;
 pub mod keys;
 pub mod keys_db;
 pub mod list;
 pub mod memory_cmd;
 pub mod meta;
+pub mod multi;
 pub mod server;
 pub mod set;
 pub mod setops;
 pub mod slowlog;
+pub mod sort;
 pub mod string;
+pub mod zset;
+pub mod zset_pop;
+pub mod zset_range;
+pub mod zset_setops;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -444,9 +453,17 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
         memory_cmd::COMMANDS,
         debug::COMMANDS,
         list::COMMANDS,
+        multi::COMMANDS,
+        hll::COMMANDS,
         hash::COMMANDS,
         set::COMMANDS,
         setops::COMMANDS,
+        sort::COMMANDS,
+        zset::COMMANDS,
+        zset_range::COMMANDS,
+        zset_setops::COMMANDS,
+        zset_pop::COMMANDS,
+        geo::COMMANDS,
     ]
 }
 

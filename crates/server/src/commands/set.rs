@@ -127,32 +127,16 @@ fn sadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             ctx.db.set(key, new_value(s), None)?;
         }
     }
+    if added == 0 {
+        ctx.db.unmodified(key);
+    }
     ctx.out.int(added);
     Ok(())
 }
 
 // SREM key member [member ...]
 fn srem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let key = args.get(1);
-    let Some(e) = ctx.db.lookup_write(key)? else {
-        ctx.out.int(0);
-        return Ok(());
-    };
-    let s = set_mut(e)?;
-    let mut removed = 0i64;
-    for m in args.iter().skip(2) {
-        if s.remove(m) {
-            removed += 1;
-            if s.is_empty() {
-                break;
-            }
-        }
-    }
-    if s.is_empty() {
-        ctx.db.remove(key)?;
-    }
-    ctx.out.int(removed);
-    Ok(())
+    super::collection::remove_members(ctx, args, set_mut, Set::remove, Set::is_empty)
 }
 
 // SISMEMBER key member
@@ -337,6 +321,7 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             Some(e) => set_of(e)?.contains(member),
             None => false,
         };
+        ctx.db.unmodified(src);
         ctx.out.int(i64::from(found));
         return Ok(());
     }
@@ -351,6 +336,8 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     match removed {
         (false, _) => {
+            ctx.db.unmodified(src);
+            ctx.db.unmodified(dst);
             ctx.out.int(0);
             return Ok(());
         }

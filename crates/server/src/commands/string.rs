@@ -407,6 +407,15 @@ fn set_generic(
         Some((unit, raw)) => Some(option_expire_ms(ctx, unit, raw)?),
         None => None,
     };
+    // A plain SET needs nothing from the old value: one table operation.
+    if !o.get && !o.nx && !o.xx && !o.keepttl {
+        ctx.db.set(key, NewValue::string(value), expire)?;
+        match replies {
+            SetReplies::OkOrNull => ctx.out.ok(),
+            SetReplies::OneOrZero => ctx.out.int(1),
+        }
+        return Ok(());
+    }
     if o.get {
         get_generic(ctx, key)?;
     }

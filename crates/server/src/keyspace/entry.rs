@@ -308,6 +308,20 @@ impl Entry {
 
     /// Replaces the value, keeping key, expire and access data.
     pub fn set_value(&mut self, value: NewValue<'_>) {
+        // An integer replacing an integer (INCR and friends) is rewritten in
+        // place: the eight value bytes end the blob.
+        if let NewValue::Int(i) = value {
+            if self.flags() & KIND_MASK == KIND_INT {
+                let bytes = self.blob.as_mut_slice();
+                let len = bytes.len();
+                if let Some(tail) = bytes.get_mut(len.saturating_sub(8)..) {
+                    if tail.len() == 8 {
+                        tail.copy_from_slice(&i.to_le_bytes());
+                        return;
+                    }
+                }
+            }
+        }
         let key = self.key().to_vec();
         let expire = self.expire();
         if let Some(e) = Entry::new(&key, value, expire, self.access()) {
@@ -456,6 +470,21 @@ mod tests {
         assert_eq!(e.expire(), None);
         assert!(matches!(e.value(), ValueRef::Int(-42)));
         assert_eq!(e.access(), 123);
+    }
+
+    #[test]
+    fn integer_rewritten_in_place_keeps_key_and_expire() {
+        let mut e = Entry::new(b"counter", NewValue::Int(5), Some(1234), 77).expect("entry");
+        e.set_value(NewValue::Int(-7));
+        assert!(matches!(e.value(), ValueRef::Int(-7)));
+        assert_eq!(e.key(), b"counter");
+        assert_eq!(e.expire(), Some(1234));
+        e.set_value(NewValue::Int(i64::MAX));
+        assert!(matches!(e.value(), ValueRef::Int(i64::MAX)));
+        // A string replacing an integer still rebuilds the entry.
+        e.set_value(NewValue::string(b"abc"));
+        assert!(matches!(e.value(), ValueRef::Embstr(b"abc")));
+        assert_eq!(e.expire(), Some(1234));
     }
 
     #[test]

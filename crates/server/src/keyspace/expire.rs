@@ -58,6 +58,10 @@ pub fn active_expire_cycle(
         let Some(mut shard) = ks.lock_shard(shard_idx) else {
             continue;
         };
+        // Expired keys count as modified for WATCH (Redis signals them too).
+        let watched =
+            ks.watching.load(std::sync::atomic::Ordering::Relaxed) > 0 && !shard.watched.is_empty();
+        let mut touched: Vec<Vec<u8>> = Vec::new();
         let Some(dbs) = shard.db_mut(db) else {
             continue;
         };
@@ -72,6 +76,9 @@ pub fn active_expire_cycle(
                     stats.sampled += 1;
                     if at <= now_ms {
                         on_expired(db, e.key());
+                        if watched {
+                            touched.push(e.key().to_vec());
+                        }
                         removed_in_slot += 1;
                         false
                     } else {
@@ -86,6 +93,9 @@ pub fn active_expire_cycle(
         dbs.keys = dbs.keys.saturating_sub(removed_here);
         dbs.volatile = dbs.volatile.saturating_sub(removed_here);
         stats.expired += removed_here as u64;
+        for key in &touched {
+            shard.watched.touch(db, key);
+        }
         drop(shard);
         if Instant::now() >= deadline {
             stats.timed_out = true;

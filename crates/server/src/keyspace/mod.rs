@@ -13,8 +13,10 @@ pub mod entry;
 pub mod expire;
 pub mod scan;
 pub mod slot;
+pub mod watch;
 
 use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use hashbrown::HashTable;
 use parking_lot::{Mutex, MutexGuard};
@@ -90,6 +92,8 @@ pub struct Shard {
     slot_count: usize,
     /// Clients blocked on keys of this shard.
     pub blocked: blocking::BlockedKeys,
+    /// Clients watching keys of this shard (WATCH).
+    pub watched: watch::Watchers,
 }
 
 impl Shard {
@@ -113,17 +117,37 @@ impl Shard {
         self.first_slot
     }
 
-    /// Removes and returns database `db`'s data (FLUSHDB).
+    /// Removes and returns database `db`'s data (FLUSHDB). Watchers of keys that
+    /// existed are touched, as Redis does.
     pub fn take_db(&mut self, db: usize) -> Option<Box<DbShard>> {
+        self.touch_existing(&[db]);
         self.dbs.get_mut(db).and_then(Option::take)
     }
 
     /// Swaps two databases' data (SWAPDB). Blocked clients stay with their database
     /// number, as in Redis: a client waiting in db 0 now waits on db 0's new keys.
+    /// Watchers of a key that exists in either database are touched.
     pub fn swap_dbs(&mut self, a: usize, b: usize) {
         if a < self.dbs.len() && b < self.dbs.len() {
+            self.touch_existing(&[a, b]);
             self.dbs.swap(a, b);
         }
+    }
+
+    /// Touches the watchers, in `dbs`, of keys present in any of `dbs`.
+    fn touch_existing(&self, dbs: &[usize]) {
+        if self.watched.is_empty() {
+            return;
+        }
+        let first = self.first_slot;
+        let present = |db: usize, key: &[u8]| {
+            let local = key_slot(key).wrapping_sub(first);
+            self.db(db)
+                .and_then(|d| d.slots.get(local))
+                .is_some_and(|t| t.table.iter().any(|e| e.key() == key))
+        };
+        self.watched
+            .touch_where(dbs, |_, key| dbs.iter().any(|&d| present(d, key)));
     }
 }
 
@@ -136,6 +160,9 @@ pub struct Keyspace {
     slot_shift: u32,
     num_dbs: usize,
     hasher: foldhash::fast::RandomState,
+    /// Watched (database, key) pairs server-wide: writes skip the watcher lookup
+    /// while this is zero.
+    pub watching: AtomicUsize,
 }
 
 impl Keyspace {
@@ -152,6 +179,7 @@ impl Keyspace {
                     first_slot: i * slot_count,
                     slot_count,
                     blocked: blocking::BlockedKeys::default(),
+                    watched: watch::Watchers::default(),
                 }))
             })
             .collect();
@@ -160,6 +188,7 @@ impl Keyspace {
             slot_shift,
             num_dbs,
             hasher: foldhash::fast::RandomState::default(),
+            watching: AtomicUsize::new(0),
         }
     }
 
@@ -333,6 +362,33 @@ impl<'a> Locked<'a> {
         true
     }
 
+    /// Runs `f` on shard `shard`: through this lock set when it holds the shard
+    /// (a command inside EXEC holds them all), else under the shard's own lock,
+    /// taken for the call. Commands that walk the whole keyspace shard by shard
+    /// (KEYS, SCAN, DBSIZE, ...) go through this so they never wait on a lock
+    /// their own transaction holds.
+    pub fn visit_shard<R>(&mut self, shard: usize, f: impl FnOnce(&mut Shard) -> R) -> Option<R> {
+        if self.holds(shard) {
+            return self.shard_mut(shard).map(f);
+        }
+        let mut guard = self.ks.lock_shard(shard)?;
+        Some(f(&mut guard))
+    }
+
+    /// Keys and keys-with-expire of database `db` (see [`Locked::visit_shard`]).
+    pub fn db_counts(&mut self, db: usize) -> (usize, usize) {
+        let (mut keys, mut volatile) = (0, 0);
+        for shard in 0..self.ks.num_shards() {
+            if let Some((k, v)) = self.visit_shard(shard, |s| {
+                s.db(db).map_or((0, 0), |d| (d.keys(), d.volatile()))
+            }) {
+                keys += k;
+                volatile += v;
+            }
+        }
+        (keys, volatile)
+    }
+
     /// A locked shard by index.
     pub fn shard_mut(&mut self, shard: usize) -> Option<&mut Shard> {
         if let Some((i, g)) = &mut self.first {
@@ -358,10 +414,18 @@ impl<'a> Locked<'a> {
         key: &[u8],
         create: bool,
     ) -> Result<Option<&mut SlotTable>, AccessError> {
+        self.slot_table_at(db, key_slot(key), create)
+    }
+
+    fn slot_table_at(
+        &mut self,
+        db: usize,
+        slot: usize,
+        create: bool,
+    ) -> Result<Option<&mut SlotTable>, AccessError> {
         if db >= self.ks.num_dbs {
             return Err(AccessError::NoSuchDb);
         }
-        let slot = key_slot(key);
         let shard_idx = self.ks.shard_of_slot(slot);
         let shard = self.shard_mut(shard_idx).ok_or(AccessError::NotLocked)?;
         let local = slot - shard.first_slot;
@@ -376,6 +440,43 @@ impl<'a> Locked<'a> {
     fn counts(&mut self, db: usize, key: &[u8]) -> Option<&mut DbShard> {
         let shard_idx = self.ks.shard_of_key(key);
         self.shard_mut(shard_idx)?.db_mut(db)
+    }
+
+    /// Tells WATCHers of `key` in `db` that it changed (Redis's
+    /// `signalModifiedKey` → `touchWatchedKey`). Cheap when nothing is watched.
+    pub fn touch(&mut self, db: usize, key: &[u8]) {
+        if self.ks.watching.load(Relaxed) == 0 {
+            return;
+        }
+        let shard = self.ks.shard_of_key(key);
+        if let Some(s) = self.shard_mut(shard) {
+            s.watched.touch(db, key);
+        }
+    }
+
+    /// Registers `flag` as watching `key` in `db`; false if it already did.
+    /// The key's shard must be locked.
+    pub fn watch(&mut self, db: usize, key: &[u8], flag: &watch::DirtyFlag) -> bool {
+        let shard = self.ks.shard_of_key(key);
+        let added = self
+            .shard_mut(shard)
+            .is_some_and(|s| s.watched.add(db, key, flag));
+        if added {
+            self.ks.watching.fetch_add(1, Relaxed);
+        }
+        added
+    }
+
+    /// Removes a registration made by [`Locked::watch`] (the key's shard must be
+    /// locked).
+    pub fn unwatch(&mut self, db: usize, key: &[u8], flag: &watch::DirtyFlag) {
+        let shard = self.ks.shard_of_key(key);
+        let removed = self
+            .shard_mut(shard)
+            .is_some_and(|s| s.watched.remove(db, key, flag));
+        if removed {
+            self.ks.watching.fetch_sub(1, Relaxed);
+        }
     }
 
     /// Looks a key up, deleting it first if it has expired by `now_ms`.
@@ -425,14 +526,15 @@ impl<'a> Locked<'a> {
     pub fn insert_entry(&mut self, db: usize, entry: Entry) -> Result<Option<Entry>, AccessError> {
         let hasher = &self.ks.hasher;
         let hash = hasher.hash_one(entry.key());
+        let slot = key_slot(entry.key());
         let new_volatile = entry.expire().is_some();
-        let key = entry.key().to_vec();
-        let Some(table) = self.slot_table(db, &key, true)? else {
+        self.touch(db, entry.key());
+        let Some(table) = self.slot_table_at(db, slot, true)? else {
             return Err(AccessError::NoSuchDb);
         };
         let old = match table.table.entry(
             hash,
-            |e| e.key() == key.as_slice(),
+            |e| e.key() == entry.key(),
             |e| hasher.hash_one(e.key()),
         ) {
             hashbrown::hash_table::Entry::Occupied(mut o) => {
@@ -446,7 +548,8 @@ impl<'a> Locked<'a> {
         let old_volatile = old.as_ref().is_some_and(|e| e.expire().is_some());
         let delta_volatile = i64::from(new_volatile) - i64::from(old_volatile);
         table.volatile = (i64::from(table.volatile) + delta_volatile) as u32;
-        if let Some(d) = self.counts(db, &key) {
+        let shard_idx = self.ks.shard_of_slot(slot);
+        if let Some(d) = self.shard_mut(shard_idx).and_then(|s| s.db_mut(db)) {
             if old.is_none() {
                 d.keys += 1;
             }
@@ -475,6 +578,7 @@ impl<'a> Locked<'a> {
                 d.volatile = d.volatile.saturating_sub(1);
             }
         }
+        self.touch(db, key);
         Ok(Some(removed))
     }
 
@@ -499,6 +603,7 @@ impl<'a> Locked<'a> {
         if let Some(d) = self.counts(db, key) {
             d.volatile = (d.volatile as i64 + delta) as usize;
         }
+        self.touch(db, key);
         Ok(true)
     }
 }

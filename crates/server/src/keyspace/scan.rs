@@ -5,7 +5,9 @@
 //! the hash space, not positions in the table, so a key present for the whole
 //! iteration is returned at least once however the tables grow or shrink meanwhile.
 
-use super::{Entry, Keyspace, SLOTS};
+#[cfg(test)]
+use super::Keyspace;
+use super::{Entry, Locked, SLOTS};
 
 const PART_BITS: u32 = 6;
 const PARTS: usize = 1 << PART_BITS;
@@ -21,14 +23,19 @@ pub struct ScanStep {
 
 /// Runs one SCAN step over database `db` from `cursor`, returning about `count`
 /// keys that pass `filter` (expired keys are skipped).
+///
+/// Shards are visited through `locked` ([`Locked::visit_shard`]): ones it holds
+/// (a SCAN inside EXEC holds them all) are read directly, others are locked one
+/// at a time.
 pub fn scan(
-    ks: &Keyspace,
+    locked: &mut Locked<'_>,
     db: usize,
     cursor: u64,
     count: usize,
     now_ms: i64,
     filter: &mut dyn FnMut(&Entry) -> bool,
 ) -> ScanStep {
+    let ks = locked.keyspace();
     let count = count.max(1);
     let mut slot = usize::try_from(cursor >> PART_BITS).unwrap_or(usize::MAX);
     let mut part = (cursor as usize) & (PARTS - 1);
@@ -36,45 +43,51 @@ pub fn scan(
     let mut visited = 0usize;
     while slot < SLOTS {
         let shard_idx = ks.shard_of_slot(slot);
-        let Some(shard) = ks.lock_shard(shard_idx) else {
-            break;
-        };
-        let first = shard.first_slot();
-        let tables = shard.db(db).map(|d| d.slots());
-        while slot < SLOTS && ks.shard_of_slot(slot) == shard_idx {
-            let table = tables.and_then(|t| t.get(slot - first));
-            let len = table.map_or(0, |t| t.len());
-            visited += 1;
-            if len > 0 {
-                let budget = count.saturating_sub(out.keys.len()).max(1);
-                let width = if len <= budget {
-                    PARTS
-                } else {
-                    (PARTS * budget / len).max(1).next_power_of_two().min(PARTS)
-                };
-                let end = (part + width).min(PARTS);
-                for e in table.into_iter().flat_map(|t| t.iter()) {
-                    let p = (ks.hash(e.key()) >> (64 - PART_BITS)) as usize;
-                    if p >= part && p < end && !e.is_expired(now_ms) && filter(e) {
-                        out.keys.push(e.key().to_vec());
+        // True once this step has collected enough.
+        let finished = locked.visit_shard(shard_idx, |shard| {
+            let first = shard.first_slot();
+            let tables = shard.db(db).map(|d| d.slots());
+            while slot < SLOTS && ks.shard_of_slot(slot) == shard_idx {
+                let table = tables.and_then(|t| t.get(slot - first));
+                let len = table.map_or(0, |t| t.len());
+                visited += 1;
+                if len > 0 {
+                    let budget = count.saturating_sub(out.keys.len()).max(1);
+                    let width = if len <= budget {
+                        PARTS
+                    } else {
+                        (PARTS * budget / len).max(1).next_power_of_two().min(PARTS)
+                    };
+                    let end = (part + width).min(PARTS);
+                    for e in table.into_iter().flat_map(|t| t.iter()) {
+                        let p = (ks.hash(e.key()) >> (64 - PART_BITS)) as usize;
+                        if p >= part && p < end && !e.is_expired(now_ms) && filter(e) {
+                            out.keys.push(e.key().to_vec());
+                        }
                     }
-                }
-                part = end;
-            } else {
-                part = PARTS;
-            }
-            if part >= PARTS {
-                part = 0;
-                slot += 1;
-            }
-            if out.keys.len() >= count || visited >= count.saturating_mul(10).max(256) {
-                out.cursor = if slot >= SLOTS {
-                    0
+                    part = end;
                 } else {
-                    ((slot as u64) << PART_BITS) | part as u64
-                };
-                return out;
+                    part = PARTS;
+                }
+                if part >= PARTS {
+                    part = 0;
+                    slot += 1;
+                }
+                if out.keys.len() >= count || visited >= count.saturating_mul(10).max(256) {
+                    out.cursor = if slot >= SLOTS {
+                        0
+                    } else {
+                        ((slot as u64) << PART_BITS) | part as u64
+                    };
+                    return true;
+                }
             }
+            false
+        });
+        match finished {
+            None => break,
+            Some(true) => return out,
+            Some(false) => {}
         }
     }
     out.cursor = 0;
@@ -92,7 +105,7 @@ mod tests {
         let mut cursor = 0;
         let mut calls = 0;
         loop {
-            let step = scan(ks, 0, cursor, count, 0, &mut |_| true);
+            let step = scan(&mut ks.lock_none(), 0, cursor, count, 0, &mut |_| true);
             seen.extend(step.keys);
             calls += 1;
             cursor = step.cursor;

@@ -2,6 +2,7 @@
 
 use std::io::{self, Read, Write};
 use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
 
 use cinnabar_resp::{Parsed, ReplyBuf, RequestParser};
 
@@ -50,6 +51,8 @@ pub struct Conn {
     /// CLIENT PAUSE holds the first command in `inbuf`; the worker retries it
     /// with [`Conn::resume`].
     pub postponed: bool,
+    /// Since when the pending output has been above the soft limit.
+    soft_limit_since: Option<Instant>,
 }
 
 impl Conn {
@@ -68,11 +71,23 @@ impl Conn {
             blocked: false,
             deadline_tracked: false,
             postponed: false,
+            soft_limit_since: None,
         }
     }
 
-    /// Reads everything available and runs the commands it completes.
-    pub fn on_readable(&mut self, srv: &'static Server, stats: &WorkerStats) -> Next {
+    /// Reads what is available and runs the commands it completes.
+    ///
+    /// Events are edge-triggered, so the socket must be left drained. A read
+    /// that returns less than the room it was given has drained it (later data
+    /// raises a new edge), which saves the extra `read` that would only return
+    /// `EAGAIN` — one system call per request for a non-pipelining client. When
+    /// the peer has half-closed (`peer_closed`), reading goes on to the EOF.
+    pub fn on_readable(
+        &mut self,
+        srv: &'static Server,
+        stats: &WorkerStats,
+        peer_closed: bool,
+    ) -> Next {
         loop {
             if self.closing {
                 return Next::Open; // flush pending output first
@@ -81,6 +96,7 @@ impl Conn {
                 let grow = self.inbuf.len().max(READ_CHUNK);
                 self.inbuf.resize(self.inbuf.len() + grow, 0);
             }
+            let room = self.inbuf.len() - self.filled;
             let read = match self.stream.read(&mut self.inbuf[self.filled..]) {
                 Ok(0) => return Next::Close,
                 Ok(n) => n,
@@ -93,6 +109,9 @@ impl Conn {
             bump(&self.client.shared.net_in, read as u64);
             if self.process_input(srv, stats) == Next::Close {
                 return Next::Close;
+            }
+            if read < room && !peer_closed {
+                break;
             }
         }
         self.client.shared.qbuf.store(self.filled, Relaxed);
@@ -114,6 +133,13 @@ impl Conn {
 
     /// Parses and executes complete commands in the input buffer.
     fn process_input(&mut self, srv: &'static Server, stats: &WorkerStats) -> Next {
+        crate::clock::begin_batch();
+        let next = self.process_batch(srv, stats);
+        crate::clock::end_batch();
+        next
+    }
+
+    fn process_batch(&mut self, srv: &'static Server, stats: &WorkerStats) -> Next {
         self.parser.max_bulk_len = srv.tun.proto_max_bulk_len.load(Relaxed);
         self.parser.authenticated = self.client.authenticated || !srv.auth_required();
         // Where the held command starts, when CLIENT PAUSE postpones one.
@@ -153,7 +179,10 @@ impl Conn {
                 }
             }
             if self.output_over_limit(srv) {
-                verbose!("Client id={} scheduled to be closed ASAP for overcoming of output buffer limits.", self.client.id());
+                crate::warning!("Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.", self.client.id(), self.client.shared.addr);
+                // Redis drops the client without sending what is queued.
+                self.out.buf.clear();
+                self.out_pos = 0;
                 return Next::Close;
             }
         }
@@ -209,10 +238,27 @@ impl Conn {
         self.process_input(srv, stats)
     }
 
-    /// Hard output-buffer limit for normal clients (`client-output-buffer-limit normal`).
-    fn output_over_limit(&self, srv: &Server) -> bool {
-        let hard = srv.tun.output_limits[0][0].load(Relaxed);
-        hard > 0 && (self.out.len() - self.out_pos) as u64 > hard
+    /// `client-output-buffer-limit normal`: over the hard limit, or over the
+    /// soft limit for longer than its seconds (counted in whole seconds, as
+    /// Redis counts them; dropping below the soft limit restarts the clock).
+    fn output_over_limit(&mut self, srv: &Server) -> bool {
+        let [hard, soft, secs] = &srv.tun.output_limits[0];
+        let (hard, soft, secs) = (hard.load(Relaxed), soft.load(Relaxed), secs.load(Relaxed));
+        let pending = (self.out.len() - self.out_pos) as u64;
+        if hard > 0 && pending > hard {
+            return true;
+        }
+        if soft == 0 || pending <= soft {
+            self.soft_limit_since = None;
+            return false;
+        }
+        match self.soft_limit_since {
+            None => {
+                self.soft_limit_since = Some(Instant::now());
+                false
+            }
+            Some(since) => since.elapsed().as_secs() > secs,
+        }
     }
 
     /// True when replies are waiting to be written.

@@ -11,10 +11,12 @@ use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use mio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use mio::{Events, Interest, Poll, Token};
+use parking_lot::Mutex;
 
 use crate::server::{Mail, Server};
 use crate::{notice, warning};
@@ -73,7 +75,6 @@ pub struct Accepted {
 }
 
 enum Listener {
-    Tcp(TcpListener),
     Unix(UnixListener, String),
 }
 
@@ -84,47 +85,62 @@ pub struct Listeners {
     pub port: u16,
 }
 
-/// Binds every configured address. Errors carry Redis-like log text.
-pub fn bind(srv: &Server) -> Result<Listeners, String> {
-    let s = &srv.startup;
-    let mut list = Vec::new();
-    let mut port = s.port;
-    if s.port != 0 {
-        for spec in &s.bind {
-            let (optional, addr) = match spec.strip_prefix('-') {
-                Some(rest) => (true, rest),
-                None => (false, spec.as_str()),
-            };
-            let ip: IpAddr = match addr {
-                "*" => IpAddr::from([0, 0, 0, 0]),
-                "::*" => IpAddr::from([0u16; 8]),
-                other => other
-                    .parse()
-                    .map_err(|_| format!("Invalid bind address '{other}'"))?,
-            };
-            match bind_tcp(SocketAddr::new(ip, port), s.tcp_backlog) {
-                Ok(l) => {
-                    if port == 0 {
-                        port = l.local_addr().map(|a| a.port()).unwrap_or(0);
-                    }
-                    list.push(Listener::Tcp(l));
-                }
-                Err(e)
-                    if optional
-                        || (addr == "::*" && e.kind() == io::ErrorKind::AddrNotAvailable) =>
-                {
-                    notice!(
-                        "Warning: Could not create server TCP listening socket {addr}:{port}: {e}"
-                    );
-                }
-                Err(e) => {
-                    return Err(format!(
-                        "Warning: Could not create server TCP listening socket {addr}:{port}: {e}"
-                    ));
+/// The TCP listeners, shared between the acceptor (which accepts on them) and
+/// CONFIG SET `port` / `bind` (which replaces them in place, as Redis does).
+#[derive(Default)]
+pub struct ListenerControl {
+    state: Mutex<TcpState>,
+    /// The acceptor's poll registry, once it runs.
+    registry: OnceLock<mio::Registry>,
+}
+
+#[derive(Default)]
+struct TcpState {
+    listeners: Vec<TcpListener>,
+    port: u16,
+    bind: Vec<String>,
+}
+
+impl ListenerControl {
+    /// The bind addresses of the TCP listeners in use.
+    pub fn bind_addresses(&self) -> Vec<String> {
+        self.state.lock().bind.clone()
+    }
+
+    fn register(&self, st: &mut TcpState) {
+        if let Some(reg) = self.registry.get() {
+            for (i, l) in st.listeners.iter_mut().enumerate() {
+                if let Err(e) = reg.register(l, Token(TCP_TOKEN_BASE + i), Interest::READABLE) {
+                    warning!("Registering a TCP listener: {e}");
                 }
             }
         }
     }
+
+    fn close_all(&self, st: &mut TcpState) {
+        if let Some(reg) = self.registry.get() {
+            for l in st.listeners.iter_mut() {
+                let _ = reg.deregister(l);
+            }
+        }
+        st.listeners.clear();
+    }
+}
+
+/// Tokens of TCP listeners start here; lower tokens are unix listeners.
+const TCP_TOKEN_BASE: usize = 1 << 20;
+
+/// Binds every configured address. Errors carry Redis-like log text.
+pub fn bind(srv: &Server) -> Result<Listeners, String> {
+    let s = &srv.startup;
+    let (tcp, port) = bind_tcp_all(s.port, &s.bind, s.tcp_backlog)?;
+    let any_tcp = !tcp.is_empty();
+    *srv.listeners.state.lock() = TcpState {
+        listeners: tcp,
+        port,
+        bind: s.bind.clone(),
+    };
+    let mut list = Vec::new();
     if let Some(path) = &s.unixsocket {
         let _ = std::fs::remove_file(path);
         let l = UnixListener::bind(path).map_err(|e| format!("Failed opening Unix socket: {e}"))?;
@@ -135,10 +151,86 @@ pub fn bind(srv: &Server) -> Result<Listeners, String> {
         }
         list.push(Listener::Unix(l, path.clone()));
     }
-    if list.is_empty() {
+    if list.is_empty() && !any_tcp {
         return Err("Configured to not listen anywhere, exiting.".into());
     }
     Ok(Listeners { list, port })
+}
+
+/// CONFIG SET `port` / `bind`: closes the TCP listeners and binds the new
+/// addresses; on failure the old ones are bound again and the error returned.
+/// Once this returns, the new addresses queue connections.
+pub fn rebind(srv: &Server, port: u16, bind: &[String]) -> Result<(), String> {
+    let ctl = &srv.listeners;
+    let mut st = ctl.state.lock();
+    if st.port == port && st.bind == bind {
+        return Ok(());
+    }
+    ctl.close_all(&mut st);
+    let result = match bind_tcp_all(port, bind, srv.startup.tcp_backlog) {
+        Ok((tcp, bound)) => {
+            *st = TcpState {
+                listeners: tcp,
+                port,
+                bind: bind.to_vec(),
+            };
+            srv.bound_port.store(usize::from(bound), Relaxed);
+            Ok(())
+        }
+        Err(e) => {
+            let (old_port, old_bind) = (st.port, st.bind.clone());
+            match bind_tcp_all(old_port, &old_bind, srv.startup.tcp_backlog) {
+                Ok((tcp, _)) => st.listeners = tcp,
+                Err(again) => warning!("Failed to restore the old listeners: {again}"),
+            }
+            Err(e)
+        }
+    };
+    ctl.register(&mut st);
+    result
+}
+
+/// Binds `port` on every address of `bind` (none when `port` is 0); returns the
+/// listeners and the port actually bound.
+fn bind_tcp_all(
+    mut port: u16,
+    bind: &[String],
+    backlog: i32,
+) -> Result<(Vec<TcpListener>, u16), String> {
+    let mut list = Vec::new();
+    if port == 0 {
+        return Ok((list, 0));
+    }
+    for spec in bind {
+        let (optional, addr) = match spec.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, spec.as_str()),
+        };
+        let ip: IpAddr = match addr {
+            "*" => IpAddr::from([0, 0, 0, 0]),
+            "::*" => IpAddr::from([0u16; 8]),
+            other => other
+                .parse()
+                .map_err(|_| format!("Invalid bind address '{other}'"))?,
+        };
+        match bind_tcp(SocketAddr::new(ip, port), backlog) {
+            Ok(l) => list.push(l),
+            Err(e)
+                if optional || (addr == "::*" && e.kind() == io::ErrorKind::AddrNotAvailable) =>
+            {
+                notice!("Warning: Could not create server TCP listening socket {addr}:{port}: {e}");
+            }
+            Err(e) => {
+                return Err(format!(
+                    "Warning: Could not create server TCP listening socket {addr}:{port}: {e}"
+                ));
+            }
+        }
+    }
+    if let Some(first) = list.first() {
+        port = first.local_addr().map_or(port, |a| a.port());
+    }
+    Ok((list, port))
 }
 
 fn bind_tcp(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
@@ -166,10 +258,16 @@ const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mod
 pub fn accept_loop(srv: &'static Server, listeners: Listeners) -> io::Result<()> {
     let mut poll = Poll::new()?;
     let mut list = listeners.list;
-    for (i, l) in list.iter_mut().enumerate() {
-        match l {
-            Listener::Tcp(t) => poll.registry().register(t, Token(i), Interest::READABLE)?,
-            Listener::Unix(u, _) => poll.registry().register(u, Token(i), Interest::READABLE)?,
+    register_all(&poll, &mut list)?;
+    {
+        let mut st = srv.listeners.state.lock();
+        if srv
+            .listeners
+            .registry
+            .set(poll.registry().try_clone()?)
+            .is_ok()
+        {
+            srv.listeners.register(&mut st);
         }
     }
     let mut events = Events::with_capacity(64);
@@ -187,12 +285,14 @@ pub fn accept_loop(srv: &'static Server, listeners: Listeners) -> io::Result<()>
             return Err(e);
         }
         for ev in events.iter() {
-            let Some(l) = list.get_mut(ev.token().0) else {
-                continue;
-            };
+            let token = ev.token().0;
             loop {
-                let accepted = match l {
-                    Listener::Tcp(t) => t.accept().map(|(s, peer)| {
+                let accepted = if token >= TCP_TOKEN_BASE {
+                    let st = srv.listeners.state.lock();
+                    let Some(t) = st.listeners.get(token - TCP_TOKEN_BASE) else {
+                        break;
+                    };
+                    t.accept().map(|(s, peer)| {
                         let _ = s.set_nodelay(true);
                         set_keepalive(&s, srv.tun.tcp_keepalive.load(Relaxed));
                         let laddr = s.local_addr().map(|a| format_addr(&a)).unwrap_or_default();
@@ -202,13 +302,17 @@ pub fn accept_loop(srv: &'static Server, listeners: Listeners) -> io::Result<()>
                             laddr,
                             unix: false,
                         }
-                    }),
-                    Listener::Unix(u, path) => u.accept().map(|(s, _)| Accepted {
+                    })
+                } else {
+                    let Some(Listener::Unix(u, path)) = list.get_mut(token) else {
+                        break;
+                    };
+                    u.accept().map(|(s, _)| Accepted {
                         stream: Stream::Unix(s),
                         addr: format!("{path}:0"),
                         laddr: format!("{path}:0"),
                         unix: true,
-                    }),
+                    })
                 };
                 match accepted {
                     Ok(a) => {
@@ -230,10 +334,17 @@ pub fn accept_loop(srv: &'static Server, listeners: Listeners) -> io::Result<()>
             }
         }
     }
-    for l in &list {
-        if let Listener::Unix(_, path) = l {
-            let _ = std::fs::remove_file(path);
-        }
+    for Listener::Unix(_, path) in &list {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
+/// Registers every unix listener with `poll`, its index as the token.
+fn register_all(poll: &Poll, list: &mut [Listener]) -> io::Result<()> {
+    for (i, l) in list.iter_mut().enumerate() {
+        let Listener::Unix(u, _) = l;
+        poll.registry().register(u, Token(i), Interest::READABLE)?;
     }
     Ok(())
 }

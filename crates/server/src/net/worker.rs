@@ -101,6 +101,7 @@ impl Worker {
                 self.on_event(
                     ev.token().0,
                     ev.is_readable() || ev.is_read_closed(),
+                    ev.is_read_closed() || ev.is_error(),
                     ev.is_writable(),
                 );
             }
@@ -220,7 +221,7 @@ impl Worker {
         self.conns[token] = Some(Conn::new(stream, Client::new(shared, authenticated)));
     }
 
-    fn on_event(&mut self, token: usize, readable: bool, writable: bool) {
+    fn on_event(&mut self, token: usize, readable: bool, peer_closed: bool, writable: bool) {
         let Some(conn) = self.conns.get_mut(token).and_then(Option::as_mut) else {
             return;
         };
@@ -230,7 +231,7 @@ impl Worker {
         let stats = &self.stats;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if readable {
-                conn.on_readable(srv, stats)
+                conn.on_readable(srv, stats, peer_closed)
             } else {
                 Next::Open
             }

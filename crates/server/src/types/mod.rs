@@ -4,13 +4,20 @@
 //! `keyspace::entry`); everything else is an [`Object`].
 
 pub mod dense;
+pub mod geo_format;
+pub mod geohash;
 pub mod hash;
+pub mod hll;
 pub mod intset;
 pub mod list;
 pub mod longdouble;
 pub mod packed;
 pub mod set;
 pub mod zset;
+pub mod zset_big;
+pub mod zset_pack;
+pub mod zset_range;
+pub mod zset_tree;
 
 /// A heap-allocated value.
 #[derive(Debug, Clone)]

@@ -1,7 +1,9 @@
 //! A raw RESP client that returns replies as the exact bytes received.
 //!
 //! [`RawClient`] never interprets replies beyond finding frame boundaries, so
-//! tests can compare servers byte for byte. It also supports sending
+//! tests can compare servers byte for byte; [`RawClient::frame`] and
+//! [`RawClient::read_frame`] parse a reply into a [`Frame`] for tests that
+//! look inside it. It also supports sending
 //! arbitrary bytes (for protocol tests) and detecting connection closure.
 
 use std::fmt;
@@ -9,7 +11,7 @@ use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::Duration;
 
-use super::resp;
+use super::resp::{self, Frame};
 
 /// Default per-read timeout. A correct server answers in microseconds; this
 /// only bounds how long a hung server can stall a test.
@@ -80,6 +82,18 @@ impl RawClient {
         })
     }
 
+    /// The underlying socket, for tests that read raw bytes themselves.
+    pub fn into_stream(self) -> TcpStream {
+        self.stream
+    }
+
+    /// The local address of the connection (as the server sees the client).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.stream
+            .local_addr()
+            .unwrap_or_else(|e| panic!("local address: {e}"))
+    }
+
     /// Changes the read timeout.
     pub fn set_timeout(&mut self, timeout: Duration) -> io::Result<()> {
         self.stream.set_read_timeout(Some(timeout))
@@ -88,6 +102,19 @@ impl RawClient {
     /// Sends one command encoded as a RESP multibulk request.
     pub fn send_command<A: AsRef<[u8]>>(&mut self, args: &[A]) -> io::Result<()> {
         self.send_raw(&resp::encode_command(args))
+    }
+
+    /// Sends several commands in one write (a pipeline), without reading
+    /// any reply.
+    pub fn send_pipeline<C: AsRef<[A]>, A: AsRef<[u8]>>(
+        &mut self,
+        commands: &[C],
+    ) -> io::Result<()> {
+        let bytes: Vec<u8> = commands
+            .iter()
+            .flat_map(|c| resp::encode_command(c.as_ref()))
+            .collect();
+        self.send_raw(&bytes)
     }
 
     /// Sends arbitrary bytes verbatim.
@@ -181,6 +208,38 @@ impl RawClient {
     pub fn line(&mut self, line: &str) -> Vec<u8> {
         let args: Vec<&str> = line.split_whitespace().collect();
         self.cmd(&args)
+    }
+
+    /// Reads one reply and parses it, panicking if no complete, well-formed
+    /// frame arrives.
+    pub fn read_frame(&mut self) -> Frame {
+        match self.read_reply() {
+            Reply::Frame(bytes) => resp::parse_exact(&bytes)
+                .unwrap_or_else(|e| panic!("{e}: {}", resp::escape(&bytes))),
+            other => panic!("no reply: {other}"),
+        }
+    }
+
+    /// Like [`RawClient::cmd`], returning the reply parsed (for tests that
+    /// look inside replies or compare them with [`Frame`] constructors).
+    pub fn frame<A: AsRef<[u8]>>(&mut self, args: &[A]) -> Frame {
+        let bytes = self.cmd(args);
+        resp::parse_exact(&bytes).unwrap_or_else(|e| panic!("{}: {e}", resp::format_args(args)))
+    }
+
+    /// Sends several commands in one write, then reads and parses all their
+    /// replies.
+    pub fn pipeline<C: AsRef<[A]>, A: AsRef<[u8]>>(&mut self, commands: &[C]) -> Vec<Frame> {
+        if let Err(e) = self.send_pipeline(commands) {
+            panic!("sending a pipeline of {} commands: {e}", commands.len());
+        }
+        commands.iter().map(|_| self.read_frame()).collect()
+    }
+
+    /// Like [`RawClient::line`], returning the reply parsed.
+    pub fn frame_line(&mut self, line: &str) -> Frame {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        self.frame(&args)
     }
 
     /// Determines whether the server has closed this connection, by sending

@@ -2,7 +2,8 @@
 //!
 //! * [`process`]: spawn a server binary on a free port, wait for readiness,
 //!   kill it on drop.
-//! * [`client`]: a raw RESP client returning replies as exact bytes.
+//! * [`client`]: a raw RESP client returning replies as exact bytes (or
+//!   parsed into [`resp::Frame`]s).
 //! * [`resp`]: an independent RESP2/RESP3 frame scanner/parser and helpers.
 //! * [`diff`]: [`DiffPair`], a reference `redis-server` plus the subject
 //!   driven in lockstep.
@@ -14,12 +15,17 @@
 //! ```ignore
 //! mod support;
 //!
+//! use support::resp::Frame;
+//!
 //! #[test]
 //! fn set_then_get() {
 //!     let server = support::start_cinnabar(&[]);
 //!     let mut c = server.connect();
 //!     assert_eq!(c.cmd(&["SET", "k", "v"]), b"+OK\r\n");
 //!     assert_eq!(c.line("GET k"), b"$1\r\nv\r\n");
+//!     // Or parsed, when a test looks inside replies:
+//!     assert_eq!(c.frame_line("INCR n"), Frame::int(1));
+//!     assert_eq!(c.frame(&["MGET", "k"]).strings(), ["v"]);
 //! }
 //! ```
 //!
@@ -30,6 +36,7 @@ pub mod cases;
 pub mod client;
 pub mod diff;
 pub mod process;
+pub mod random;
 pub mod resp;
 pub mod runner;
 
@@ -44,6 +51,13 @@ pub use process::ServerProcess;
 /// output if it fails to start.
 pub fn start_cinnabar(extra_args: &[&str]) -> ServerProcess {
     diff::start_or_panic(&subject_binary(), extra_args, "cinnabar")
+}
+
+/// Starts Cinnabar with a configuration file (then the test port and base
+/// arguments, then `extra_args`).
+pub fn start_cinnabar_with_config(config: &str, extra_args: &[&str]) -> ServerProcess {
+    ServerProcess::start_with_config(&subject_binary(), config, extra_args)
+        .unwrap_or_else(|e| panic!("could not start cinnabar: {e}"))
 }
 
 /// Starts the reference `redis-server` alone; panics if it is not installed.

@@ -54,10 +54,30 @@ impl ServerProcess {
     /// Returns an error describing the failure (including the server's
     /// output) if the binary cannot be started or does not become ready.
     pub fn start(binary: &Path, extra_args: &[&str]) -> Result<ServerProcess, String> {
+        Self::start_inner(binary, None, extra_args)
+    }
+
+    /// Like [`ServerProcess::start`], with a configuration file as the first
+    /// argument (where `redis-server` takes it); the port and base arguments
+    /// follow it and so override it.
+    pub fn start_with_config(
+        binary: &Path,
+        config: &str,
+        extra_args: &[&str],
+    ) -> Result<ServerProcess, String> {
+        Self::start_inner(binary, Some(config), extra_args)
+    }
+
+    fn start_inner(
+        binary: &Path,
+        config: Option<&str>,
+        extra_args: &[&str],
+    ) -> Result<ServerProcess, String> {
         let mut last_error = String::new();
         for _ in 0..PORT_ATTEMPTS {
             let port = free_port().map_err(|e| format!("cannot find a free port: {e}"))?;
-            let mut args: Vec<String> = vec!["--port".to_string(), port.to_string()];
+            let mut args: Vec<String> = config.map(str::to_string).into_iter().collect();
+            args.extend(["--port".to_string(), port.to_string()]);
             args.extend(BASE_ARGS.iter().map(|s| s.to_string()));
             args.extend(extra_args.iter().map(|s| s.to_string()));
             let dir = scratch_dir()?;
@@ -115,6 +135,31 @@ impl ServerProcess {
                 self.logs()
             ),
         }
+    }
+
+    /// Waits (polling INFO clients, up to 30 s) until exactly `n` clients are
+    /// blocked, so a test can act once its waiters are in place.
+    pub fn wait_blocked(&self, n: usize) {
+        let mut c = self.connect();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let want = format!("blocked_clients:{n}\r\n");
+        loop {
+            let info = c.cmd(&["INFO", "clients"]);
+            if String::from_utf8_lossy(&info).contains(&want) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {want:?}; last INFO: {}",
+                String::from_utf8_lossy(&info)
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// The exit status, if the process has exited (without waiting).
+    pub fn try_wait(&mut self) -> io::Result<Option<std::process::ExitStatus>> {
+        self.child.try_wait()
     }
 
     /// Whether the process is still running (false once it has exited).

@@ -9,17 +9,21 @@
 //!   streamed strings/aggregates) and returns both a [`Frame`] tree and the
 //!   number of bytes the frame occupies, or `Ok(None)` when more bytes are
 //!   needed.
+//! * Constructors ([`Frame::int`], [`Frame::bulk`], ...) and panicking
+//!   readers ([`Frame::items`], [`Frame::text`], ...) for tests that compare
+//!   parsed replies rather than bytes.
 //! * [`escape`] renders raw bytes as a readable, unambiguous string for failure
 //!   messages.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 /// Nesting limit for aggregates; deeper replies are rejected as malformed.
 const MAX_DEPTH: usize = 512;
 
 /// One parsed RESP frame. The representation is lossless: [`Frame::encode`]
-/// reproduces the exact bytes that were parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// reproduces the exact bytes that were parsed. Its `Debug` form is those
+/// bytes, escaped (e.g. `":0\r\n"`), so that failed assertions read well.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Frame {
     /// A single-line frame: `+` simple string, `-` error, `:` integer,
     /// `_` null, `,` double, `#` boolean or `(` big number. `text` is the line
@@ -282,6 +286,12 @@ impl Parser<'_> {
     }
 }
 
+impl fmt::Debug for Frame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&escape(&self.encode()))
+    }
+}
+
 impl Frame {
     /// Serializes the frame back to wire bytes.
     pub fn encode(&self) -> Vec<u8> {
@@ -426,6 +436,115 @@ impl Frame {
                 value: Box::new(value.sorted_deep()),
             },
             other => other.clone(),
+        }
+    }
+}
+
+/// Building expected replies and reading parsed ones in ordinary tests, e.g.
+/// `assert_eq!(c.frame_line("INCR n"), Frame::int(1))`. Constructors build
+/// RESP2 frames; the readers panic (naming what they got) when the frame is
+/// not of the kind asked for, which is what a test wants.
+impl Frame {
+    /// A `+` simple string.
+    pub fn simple(text: &str) -> Frame {
+        Frame::Line {
+            kind: b'+',
+            text: text.as_bytes().to_vec(),
+        }
+    }
+
+    /// `+OK`.
+    pub fn ok() -> Frame {
+        Frame::simple("OK")
+    }
+
+    /// A `-` error; `text` includes the error code, e.g. `"ERR syntax error"`.
+    pub fn error(text: &str) -> Frame {
+        Frame::Line {
+            kind: b'-',
+            text: text.as_bytes().to_vec(),
+        }
+    }
+
+    /// A `:` integer.
+    pub fn int(n: i64) -> Frame {
+        Frame::Line {
+            kind: b':',
+            text: n.to_string().into_bytes(),
+        }
+    }
+
+    /// A `$` bulk string.
+    pub fn bulk(data: impl AsRef<[u8]>) -> Frame {
+        Frame::Blob {
+            kind: b'$',
+            data: Some(data.as_ref().to_vec()),
+        }
+    }
+
+    /// The RESP2 null bulk string `$-1`.
+    pub fn nil() -> Frame {
+        Frame::Blob {
+            kind: b'$',
+            data: None,
+        }
+    }
+
+    /// A `*` array.
+    pub fn array(items: Vec<Frame>) -> Frame {
+        Frame::Aggregate {
+            kind: b'*',
+            items: Some(items),
+        }
+    }
+
+    /// A `*` array of integers.
+    pub fn ints(values: &[i64]) -> Frame {
+        Frame::array(values.iter().map(|&n| Frame::int(n)).collect())
+    }
+
+    /// The elements of a (non-null) aggregate; panics for anything else.
+    pub fn items(&self) -> &[Frame] {
+        match self {
+            Frame::Aggregate {
+                items: Some(items), ..
+            }
+            | Frame::StreamedAggregate { items, .. } => items,
+            Frame::Attributed { value, .. } => value.items(),
+            other => panic!("not an aggregate: {other:?}"),
+        }
+    }
+
+    /// The content of a simple string, error, integer or (non-null) bulk or
+    /// verbatim string, as text; panics for anything else.
+    pub fn text(&self) -> String {
+        match self {
+            Frame::Line {
+                kind: b'+' | b'-' | b':',
+                text,
+            } => String::from_utf8_lossy(text).into_owned(),
+            Frame::Blob {
+                kind: b'$' | b'=',
+                data: Some(data),
+            } => String::from_utf8_lossy(data).into_owned(),
+            Frame::Attributed { value, .. } => value.text(),
+            other => panic!("not a string: {other:?}"),
+        }
+    }
+
+    /// The elements of an aggregate, each read with [`Frame::text`].
+    pub fn strings(&self) -> Vec<String> {
+        self.items().iter().map(Frame::text).collect()
+    }
+
+    /// The value of a `:` integer reply; panics for anything else.
+    pub fn int_value(&self) -> i64 {
+        match self {
+            Frame::Line { kind: b':', .. } => self
+                .as_integer()
+                .unwrap_or_else(|| panic!("malformed integer: {self:?}")),
+            Frame::Attributed { value, .. } => value.int_value(),
+            other => panic!("not an integer: {other:?}"),
         }
     }
 }

@@ -33,7 +33,8 @@ pub(super) static ENTRIES: &[CommandMeta] = &[
             ),
             "O(1) per operation given",
         )
-        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE | VARIABLE_FLAGS, 1)])
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE | VARIABLE_FLAGS, 1)
+            .notes("Reads and may also write the key, depending on the operations.")])
         .args(&[
             key("key", 0),
             oneof(

@@ -330,8 +330,14 @@ pub(super) static ENTRIES: &[CommandMeta] = &[
         )
         .key_specs(&[
             KeySpec::single(RO | ACCESS, 1),
-            KeySpec::unknown(RO | ACCESS),
-            KeySpec::unknown(OW | UPDATE),
+            KeySpec::unknown(RO | ACCESS).notes(concat!(
+                "BY and GET patterns name keys built from the sorted ",
+                "elements, so they cannot be listed."
+            )),
+            KeySpec::unknown(OW | UPDATE).notes(concat!(
+                "The STORE destination may be anywhere among the options, so ",
+                "it cannot be listed."
+            )),
         ])
         .args(&[
             key("key", 0),
@@ -364,7 +370,10 @@ pub(super) static ENTRIES: &[CommandMeta] = &[
         )
         .key_specs(&[
             KeySpec::single(RO | ACCESS, 1),
-            KeySpec::unknown(RO | ACCESS),
+            KeySpec::unknown(RO | ACCESS).notes(concat!(
+                "BY and GET patterns name keys built from the sorted ",
+                "elements, so they cannot be listed."
+            )),
         ])
         .args(&[
             key("key", 0),

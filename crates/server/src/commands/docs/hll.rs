@@ -22,7 +22,10 @@ pub(super) static ENTRIES: &[CommandMeta] = &[
                 "number of keys, with a much larger constant for several."
             ),
         )
-        .key_specs(&[KeySpec::range(RW | ACCESS, 1, -1, 1, 0)])
+        .key_specs(&[KeySpec::range(RW | ACCESS, 1, -1, 1, 0).notes(concat!(
+            "Read-write: counting may rewrite the cached cardinality, ",
+            "which replicas receive."
+        ))])
         .args(&[key("key", 0).multiple()]),
     CommandMeta::new("pfdebug", "hyperloglog", "2.8.9")
         .doc(

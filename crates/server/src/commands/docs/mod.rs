@@ -28,6 +28,7 @@ mod server;
 mod server_admin;
 mod set;
 mod string;
+mod transactions;
 mod zset;
 
 /// The documented facts of one command or subcommand.
@@ -212,7 +213,7 @@ pub const fn kw_keynum(
 }
 
 /// Every family's entries.
-fn families() -> [&'static [CommandMeta]; 12] {
+fn families() -> [&'static [CommandMeta]; 13] {
     [
         bitmap::ENTRIES,
         connection::ENTRIES,
@@ -225,6 +226,7 @@ fn families() -> [&'static [CommandMeta]; 12] {
         server_admin::ENTRIES,
         set::ENTRIES,
         string::ENTRIES,
+        transactions::ENTRIES,
         zset::ENTRIES,
     ]
 }

@@ -38,7 +38,8 @@ pub(super) static ENTRIES: &[CommandMeta] = &[
             ),
             "O(1)",
         )
-        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)])
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)
+            .notes("Read-write: the key's expiry may change.")])
         .args(&[
             key("key", 0),
             oneof(
@@ -142,7 +143,8 @@ pub(super) static ENTRIES: &[CommandMeta] = &[
             ("6.2.0", "GET, EXAT and PXAT options."),
             ("7.0.0", "NX and GET together."),
         ])
-        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE | VARIABLE_FLAGS, 1)])
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE | VARIABLE_FLAGS, 1)
+            .notes("Also reads the old value when GET is given.")])
         .args(&[
             key("key", 0),
             string("value"),

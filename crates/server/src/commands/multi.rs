@@ -1,0 +1,125 @@
+//! Transaction commands: MULTI, EXEC, DISCARD, WATCH, UNWATCH.
+//!
+//! Queueing and EXEC itself live in the dispatcher (`dispatch.rs` with
+//! `crate::multi`): while a transaction is open every command but these (and
+//! QUIT/RESET) is queued instead of run, and EXEC needs the dispatcher's command
+//! machinery to run the queue. The handlers here cover the rest.
+
+use cinnabar_resp::Args;
+
+use super::meta::{keyflag, KeySpec};
+use super::{acl, flags::*, CommandDef};
+use crate::dispatch::Ctx;
+use crate::error::{CmdError, CmdResult};
+
+/// The transaction command table.
+pub static COMMANDS: &[CommandDef] = &[
+    CommandDef::new(
+        "multi",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+        "transactions",
+        multi,
+    )
+    .acl(acl::FAST | acl::TRANSACTION)
+    .since("1.2.0")
+    .doc("Starts a transaction.", "O(1)"),
+    CommandDef::new(
+        "exec",
+        1,
+        NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG,
+        "transactions",
+        exec,
+    )
+    .acl(acl::SLOW | acl::TRANSACTION)
+    .since("1.2.0")
+    .doc(
+        "Executes all commands in a transaction.",
+        "Depends on commands in the transaction",
+    ),
+    CommandDef::new(
+        "discard",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+        "transactions",
+        discard,
+    )
+    .acl(acl::FAST | acl::TRANSACTION)
+    .since("2.0.0")
+    .doc(
+        "Discards a transaction.",
+        "O(N), when N is the number of queued commands",
+    ),
+    CommandDef::new(
+        "watch",
+        -2,
+        NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+        "transactions",
+        watch,
+    )
+    .keys(1, -1, 1)
+    .key_specs(&[KeySpec::range(keyflag::RO, 1, -1, 1, 0)])
+    .acl(acl::FAST | acl::TRANSACTION)
+    .since("2.2.0")
+    .doc(
+        "Monitors changes to keys to determine the execution of a transaction.",
+        "O(1) for every key.",
+    ),
+    CommandDef::new(
+        "unwatch",
+        1,
+        NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+        "transactions",
+        unwatch,
+    )
+    .acl(acl::FAST | acl::TRANSACTION)
+    .since("2.2.0")
+    .doc("Forgets about watched keys of a transaction.", "O(1)"),
+];
+
+// MULTI
+fn multi(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    if ctx.client.multi.is_some() {
+        return Err(CmdError::err("MULTI calls can not be nested"));
+    }
+    crate::multi::begin(ctx.client);
+    ctx.out.ok();
+    Ok(())
+}
+
+// EXEC
+//
+// Reached only outside a transaction: the dispatcher runs EXEC of an open one.
+fn exec(_ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    Err(CmdError::err("EXEC without MULTI"))
+}
+
+// DISCARD
+fn discard(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    if crate::multi::end(ctx.client).is_none() {
+        return Err(CmdError::err("DISCARD without MULTI"));
+    }
+    crate::multi::unwatch_all(ctx.srv, ctx.client, None);
+    ctx.out.ok();
+    Ok(())
+}
+
+// WATCH key [key ...]
+fn watch(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
+    if ctx.client.multi.is_some() {
+        return Err(CmdError::err("WATCH inside MULTI is not allowed"));
+    }
+    let (db, now) = (ctx.db.index, ctx.db.now_ms);
+    for key in args.iter().skip(1) {
+        crate::multi::watch(ctx.srv, ctx.client, &mut ctx.db.locked, db, key, now);
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+// UNWATCH
+fn unwatch(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
+    crate::multi::unwatch_all(ctx.srv, ctx.client, None);
+    ctx.out.ok();
+    Ok(())
+}
