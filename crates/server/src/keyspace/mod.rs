@@ -233,6 +233,7 @@ impl Keyspace {
             rest: Vec::new(),
             all: false,
             expired: 0,
+            slot_hint: None,
         }
     }
 
@@ -258,9 +259,11 @@ impl Keyspace {
     /// Locks the shard of a single key (the common case, with no allocation).
     #[inline]
     pub fn lock_key(&self, key: &[u8]) -> Locked<'_> {
-        let shard = self.shard_of_key(key);
+        let slot = key_slot(key);
+        let shard = self.shard_of_slot(slot);
         let mut locked = self.lock_none();
         locked.first = self.lock_shard(shard).map(|g| (shard, g));
+        locked.slot_hint = Some((key.as_ptr() as usize, key.len(), slot));
         locked
     }
 
@@ -302,6 +305,9 @@ pub struct Locked<'a> {
     all: bool,
     /// Keys removed by lazy expiry while these locks were held.
     pub expired: u64,
+    /// The slot of the key [`Keyspace::lock_key`] locked, by the address and
+    /// length of its bytes: a single-key command then computes CRC16 once.
+    slot_hint: Option<(usize, usize, usize)>,
 }
 
 /// Why a key could not be accessed.
@@ -414,7 +420,18 @@ impl<'a> Locked<'a> {
         key: &[u8],
         create: bool,
     ) -> Result<Option<&mut SlotTable>, AccessError> {
-        self.slot_table_at(db, key_slot(key), create)
+        let slot = self.slot_of(key);
+        self.slot_table_at(db, slot, create)
+    }
+
+    /// The key's hash slot, reusing the one computed when it was locked (the
+    /// same bytes at the same address are the same key).
+    #[inline]
+    fn slot_of(&self, key: &[u8]) -> usize {
+        match self.slot_hint {
+            Some((ptr, len, slot)) if ptr == key.as_ptr() as usize && len == key.len() => slot,
+            _ => key_slot(key),
+        }
     }
 
     fn slot_table_at(
@@ -438,7 +455,7 @@ impl<'a> Locked<'a> {
     }
 
     fn counts(&mut self, db: usize, key: &[u8]) -> Option<&mut DbShard> {
-        let shard_idx = self.ks.shard_of_key(key);
+        let shard_idx = self.ks.shard_of_slot(self.slot_of(key));
         self.shard_mut(shard_idx)?.db_mut(db)
     }
 
@@ -519,14 +536,24 @@ impl<'a> Locked<'a> {
         access: u32,
     ) -> Result<Option<Entry>, AccessError> {
         let entry = Entry::new(key, value, expire_ms, access).ok_or(AccessError::KeyTooLong)?;
-        self.insert_entry(db, entry)
+        let slot = self.slot_of(key);
+        self.insert_in_slot(db, entry, slot)
     }
 
     /// Inserts a built entry, replacing any previous one under its key.
     pub fn insert_entry(&mut self, db: usize, entry: Entry) -> Result<Option<Entry>, AccessError> {
+        let slot = key_slot(entry.key());
+        self.insert_in_slot(db, entry, slot)
+    }
+
+    fn insert_in_slot(
+        &mut self,
+        db: usize,
+        entry: Entry,
+        slot: usize,
+    ) -> Result<Option<Entry>, AccessError> {
         let hasher = &self.ks.hasher;
         let hash = hasher.hash_one(entry.key());
-        let slot = key_slot(entry.key());
         let new_volatile = entry.expire().is_some();
         self.touch(db, entry.key());
         let Some(table) = self.slot_table_at(db, slot, true)? else {
