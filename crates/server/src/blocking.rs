@@ -232,7 +232,7 @@ fn run_for_waiter(
     let Ctx {
         db: mut inner_db, ..
     } = ctx;
-    inner_db.flush_touches();
+    inner_db.end_command(true);
     db.locked = inner_db.locked;
     db.ready.extend(inner_db.ready);
     if blocked_again {

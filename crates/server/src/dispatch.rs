@@ -88,6 +88,10 @@ pub struct Db<'a> {
     /// with [`Db::unmodified`] that it changed nothing (as Redis signals only
     /// real modifications).
     pending_touch: Vec<(usize, Vec<u8>)>,
+    /// Keys looked up for writing whose value is (or may become) a small
+    /// collection embedded in its entry: a write unpacks it, and
+    /// [`Db::end_command`] packs it again.
+    repack: Vec<(usize, Vec<u8>)>,
 }
 
 impl<'a> Db<'a> {
@@ -107,6 +111,23 @@ impl<'a> Db<'a> {
             touch,
             ready: Vec::new(),
             pending_touch: Vec::new(),
+            repack: Vec::new(),
+        }
+    }
+
+    /// Work due when a handler returns, whatever its result: small collections
+    /// it unpacked go back into their entries, then (on success only, as Redis
+    /// signals only real modifications) WATCH is told about the writes.
+    pub fn end_command(&mut self, succeeded: bool) {
+        for (db, key) in std::mem::take(&mut self.repack) {
+            if let Ok(Some(e)) = self.locked.get(db, &key, self.now_ms) {
+                e.pack();
+            }
+        }
+        if succeeded {
+            self.flush_touches();
+        } else {
+            self.pending_touch.clear();
         }
     }
 
@@ -118,7 +139,7 @@ impl<'a> Db<'a> {
     }
 
     /// Touches the watchers of the keys still pending (see [`Db::unmodified`]).
-    pub fn flush_touches(&mut self) {
+    fn flush_touches(&mut self) {
         for (db, key) in std::mem::take(&mut self.pending_touch) {
             self.locked.touch(db, &key);
         }
@@ -183,6 +204,14 @@ impl<'a> Db<'a> {
         let found = self.locked.get(self.index, key, self.now_ms)?;
         if let Some(e) = found {
             e.set_access(access);
+            if (e.is_embedded() || e.could_embed())
+                && !self
+                    .repack
+                    .iter()
+                    .any(|(d, k)| *d == self.index && k == key)
+            {
+                self.repack.push((self.index, key.to_vec()));
+            }
             return Ok(Some(e));
         }
         Ok(None)
@@ -478,10 +507,7 @@ fn run_locked<'s>(
     // Rebuilt so the returned view keeps the caller's lifetime, not the
     // handler context's.
     let Ctx { db: mut inner, .. } = ctx;
-    // A command that failed changed nothing that Redis would signal.
-    if result.is_ok() {
-        inner.flush_touches();
-    }
+    inner.end_command(result.is_ok());
     let mut db = Db::new(inner.locked, inner.index, inner.now_ms, stats, inner.touch);
     db.ready = inner.ready;
     (result, blocked, db)

@@ -102,8 +102,7 @@ fn string_bytes(value: ValueRef<'_>) -> Result<Cow<'_, [u8]>, CmdError> {
             itoa::Buffer::new().format(i).as_bytes().to_vec(),
         )),
         ValueRef::Object(Object::Str(s)) => Ok(Cow::Borrowed(s)),
-        #[allow(unreachable_patterns)]
-        ValueRef::Object(_) => Err(CmdError::WrongType),
+        ValueRef::Object(_) | ValueRef::Embedded(_) => Err(CmdError::WrongType),
     }
 }
 

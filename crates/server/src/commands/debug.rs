@@ -104,7 +104,9 @@ fn object_line(e: &Entry, now_ms: i64) -> String {
     let serialized = match value {
         ValueRef::Int(i) => serialized_int_len(i),
         ValueRef::Embstr(b) => serialized_string_len(b),
-        ValueRef::Object(_) => value.as_string().map_or(0, |s| serialized_string_len(&s)),
+        ValueRef::Object(_) | ValueRef::Embedded(_) => {
+            value.as_string().map_or(0, |s| serialized_string_len(&s))
+        }
     };
     let lru = e.access();
     format!(

@@ -292,7 +292,7 @@ fn geodist(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         return Ok(());
     };
     let z = zset_ref(e)?;
-    let (Some(s1), Some(s2)) = (zset_score(z, args.get(2)), zset_score(z, args.get(3))) else {
+    let (Some(s1), Some(s2)) = (zset_score(&z, args.get(2)), zset_score(&z, args.get(3))) else {
         ctx.out.null();
         return Ok(());
     };
@@ -311,7 +311,7 @@ fn geohash_cmd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     ctx.out.array(args.len() - 2);
     for m in args.iter().skip(2) {
-        match z.and_then(|z| zset_score(z, m)) {
+        match z.as_deref().and_then(|z| zset_score(z, m)) {
             Some(score) => ctx.out.bulk(&geohash::geohash_string(score)),
             None => ctx.out.null(),
         }
@@ -327,7 +327,7 @@ fn geopos(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     ctx.out.array(args.len() - 2);
     for m in args.iter().skip(2) {
-        match z.and_then(|z| zset_score(z, m)) {
+        match z.as_deref().and_then(|z| zset_score(z, m)) {
             Some(score) => {
                 let (lon, lat) = geohash::decode_score(score);
                 ctx.out.array(2);

@@ -176,7 +176,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args<'_>, kind: Kind, store_ok: bool) -> CmdRes
             6
         }
         Kind::RadiusByMember => {
-            if let Some(z) = zs {
+            if let Some(z) = zs.as_deref() {
                 let score = zset_score(z, args.get(2)).ok_or_else(|| CmdError::err(NO_MEMBER))?;
                 (shape.lon, shape.lat) = geohash::decode_score(score);
                 let (r, unit) = parse_radius(args.get(3), args.get(4))?;
@@ -239,7 +239,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args<'_>, kind: Kind, store_ok: bool) -> CmdRes
         } else if is_kw(a, "storedist") && kind == Kind::SearchStore {
             q.store_dist = true;
         } else if is_kw(a, "frommember") && left >= 1 && search && !from_lonlat {
-            if let Some(z) = zs {
+            if let Some(z) = zs.as_deref() {
                 let score =
                     zset_score(z, args.get(i + 1)).ok_or_else(|| CmdError::err(NO_MEMBER))?;
                 (shape.lon, shape.lat) = geohash::decode_score(score);
@@ -296,7 +296,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args<'_>, kind: Kind, store_ok: bool) -> CmdRes
         return Err(CmdError::err("the ANY argument requires COUNT argument"));
     }
 
-    let Some(z) = zs else {
+    let Some(z) = zs.as_deref() else {
         match q.store {
             Some(dest) => {
                 ctx.db.remove(args.get(dest))?;

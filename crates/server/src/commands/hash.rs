@@ -5,6 +5,7 @@
 //! `types::hash`). A hash that loses its last field is deleted.
 
 use cinnabar_resp::{parse_i64_strict, Args};
+use std::borrow::Cow;
 
 use super::collection::{
     parse_scan_cursor, parse_scan_opts, reply_item, reply_scan_header, SAMPLE_REPLY_BUDGET,
@@ -12,7 +13,7 @@ use super::collection::{
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
-use crate::keyspace::{Entry, NewValue, ValueRef};
+use crate::keyspace::{Entry, NewValue};
 use crate::types::dense::{random_distinct, random_index};
 use crate::types::hash::{Hash, HashLimits};
 use crate::types::packed::Item;
@@ -139,9 +140,10 @@ pub static COMMANDS: &[CommandDef] = &[
 ];
 
 /// The hash stored in an entry, or WRONGTYPE.
-fn hash_of(e: &Entry) -> Result<&Hash, CmdError> {
-    match e.value() {
-        ValueRef::Object(Object::Hash(h)) => Ok(h),
+fn hash_of(e: &Entry) -> Result<Cow<'_, Hash>, CmdError> {
+    match e.value().object() {
+        Some(Cow::Borrowed(Object::Hash(h))) => Ok(Cow::Borrowed(h)),
+        Some(Cow::Owned(Object::Hash(h))) => Ok(Cow::Owned(h)),
         _ => Err(CmdError::WrongType),
     }
 }
@@ -242,7 +244,7 @@ fn hmget(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     ctx.out.array(args.len() - 2);
     for field in args.iter().skip(2) {
-        match h.and_then(|h| h.get(field)) {
+        match h.as_deref().and_then(|h| h.get(field)) {
             Some(v) => reply_item(ctx.out, v),
             None => ctx.out.null(),
         }

@@ -122,8 +122,7 @@ fn checked(value: ValueRef<'_>) -> Result<(&[u8], Encoding), CmdError> {
         ValueRef::Embstr(b) => b,
         ValueRef::Object(Object::Str(s)) => s,
         ValueRef::Int(_) => return Err(not_hll()),
-        #[allow(unreachable_patterns)]
-        ValueRef::Object(_) => return Err(CmdError::WrongType),
+        ValueRef::Object(_) | ValueRef::Embedded(_) => return Err(CmdError::WrongType),
     };
     let enc = hll::encoding_of(bytes).ok_or_else(not_hll)?;
     Ok((bytes, enc))

@@ -251,7 +251,10 @@ impl Copied {
         match value {
             ValueRef::Embstr(b) => Copied::Embstr(b.to_vec()),
             ValueRef::Int(i) => Copied::Int(i),
-            ValueRef::Object(o) => Copied::Object(Box::new(o.clone())),
+            ValueRef::Object(_) | ValueRef::Embedded(_) => match value.object() {
+                Some(o) => Copied::Object(Box::new(o.into_owned())),
+                None => Copied::Embstr(Vec::new()),
+            },
         }
     }
 }

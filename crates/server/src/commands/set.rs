@@ -6,6 +6,7 @@
 //! `types::set`). A set that loses its last member is deleted.
 
 use cinnabar_resp::{parse_i64_strict, Args};
+use std::borrow::Cow;
 
 use super::collection::{
     parse_scan_cursor, parse_scan_opts, reply_item, reply_scan_header, SAMPLE_REPLY_BUDGET,
@@ -13,7 +14,7 @@ use super::collection::{
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
-use crate::keyspace::{Entry, NewValue, ValueRef};
+use crate::keyspace::{Entry, NewValue};
 use crate::types::dense::{random_distinct, random_index};
 use crate::types::packed::Item;
 use crate::types::set::{Set, SetLimits};
@@ -80,9 +81,10 @@ pub static COMMANDS: &[CommandDef] = &[
 ];
 
 /// The set stored in an entry, or WRONGTYPE.
-pub fn set_of(e: &Entry) -> Result<&Set, CmdError> {
-    match e.value() {
-        ValueRef::Object(Object::Set(s)) => Ok(s),
+pub fn set_of(e: &Entry) -> Result<Cow<'_, Set>, CmdError> {
+    match e.value().object() {
+        Some(Cow::Borrowed(Object::Set(s))) => Ok(Cow::Borrowed(s)),
+        Some(Cow::Owned(Object::Set(s))) => Ok(Cow::Owned(s)),
         _ => Err(CmdError::WrongType),
     }
 }
@@ -157,7 +159,8 @@ fn smismember(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     ctx.out.array(args.len() - 2);
     for m in args.iter().skip(2) {
-        ctx.out.int(i64::from(s.is_some_and(|s| s.contains(m))));
+        ctx.out
+            .int(i64::from(s.as_deref().is_some_and(|s| s.contains(m))));
     }
     Ok(())
 }

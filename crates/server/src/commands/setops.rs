@@ -144,7 +144,7 @@ fn with_set<R>(
 ) -> Result<Option<R>, CmdError> {
     let db = ctx.db.index;
     match ctx.db.lookup_in(db, key)? {
-        Some(e) => Ok(Some(f(set_of(e)?))),
+        Some(e) => Ok(Some(f(&*set_of(e)?))),
         None => Ok(None),
     }
 }

@@ -269,7 +269,10 @@ fn lookup_pattern(
     let value = entry.value();
     Ok(match field {
         Some(field) => match value {
-            ValueRef::Object(Object::Hash(h)) => h.get(field).map(|v| v.to_bytes().into_owned()),
+            ValueRef::Object(_) | ValueRef::Embedded(_) => match value.object().as_deref() {
+                Some(Object::Hash(h)) => h.get(field).map(|v| v.to_bytes().into_owned()),
+                _ => None,
+            },
             _ => None,
         },
         None => match value {
@@ -361,6 +364,15 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, readonly: bool) -> CmdResult
 
     let (mut vector, start, end) = match ctx.db.lookup_read(key)? {
         None => load(None, &mut o)?,
+        // An embedded set is decoded into a copy rather than unpacked, so the
+        // entry keeps its compact form (this is a read). A sorted set is opened
+        // for writing: SORT turns it into a skiplist, as Redis does.
+        Some(entry) if entry.is_embedded() && entry.value().type_name() != "zset" => {
+            match entry.value().object() {
+                Some(obj) => load(Some(&mut obj.into_owned()), &mut o)?,
+                None => return Err(CmdError::WrongType),
+            }
+        }
         Some(entry) => match entry.object_mut() {
             Some(obj) => load(Some(obj), &mut o)?,
             None => return Err(CmdError::WrongType),

@@ -192,8 +192,7 @@ fn string_bytes<'a>(v: ValueRef<'a>) -> Result<Cow<'a, [u8]>, CmdError> {
             itoa::Buffer::new().format(i).as_bytes().to_vec(),
         )),
         ValueRef::Object(Object::Str(s)) => Ok(Cow::Borrowed(s)),
-        #[allow(unreachable_patterns)]
-        ValueRef::Object(_) => Err(CmdError::WrongType),
+        ValueRef::Object(_) | ValueRef::Embedded(_) => Err(CmdError::WrongType),
     }
 }
 

@@ -9,6 +9,7 @@
 //! BZPOPMIN / BZPOPMAX / BZMPOP on the key, inside the same critical section.
 
 use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
+use std::borrow::Cow;
 
 use super::collection::{
     parse_scan_cursor, parse_scan_opts, reply_item, reply_scan_header, SAMPLE_REPLY_BUDGET,
@@ -16,7 +17,7 @@ use super::collection::{
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::{Ctx, Db};
 use crate::error::{CmdError, CmdResult};
-use crate::keyspace::{Entry, NewValue, ValueRef};
+use crate::keyspace::{Entry, NewValue};
 use crate::types::dense::{random_distinct, random_index};
 use crate::types::packed::Item;
 use crate::types::zset::{AddFlags, AddOutcome, LexRange, ScoreRange, Scored, ZSet, ZSetLimits};
@@ -129,9 +130,10 @@ pub fn limits(ctx: &Ctx<'_>) -> ZSetLimits {
 }
 
 /// The sorted set stored in an entry, or WRONGTYPE.
-pub fn zset_ref(e: &Entry) -> Result<&ZSet, CmdError> {
-    match e.value() {
-        ValueRef::Object(Object::ZSet(z)) => Ok(z),
+pub fn zset_ref(e: &Entry) -> Result<Cow<'_, ZSet>, CmdError> {
+    match e.value().object() {
+        Some(Cow::Borrowed(Object::ZSet(z))) => Ok(Cow::Borrowed(z)),
+        Some(Cow::Owned(Object::ZSet(z))) => Ok(Cow::Owned(z)),
         _ => Err(CmdError::WrongType),
     }
 }
@@ -151,10 +153,10 @@ pub fn new_value(z: ZSet) -> NewValue<'static> {
 
 /// The sorted set at `key` for reading (counts a hit or miss): `None` when the
 /// key is missing, WRONGTYPE for other types.
-pub fn read_zset<'e>(db: &'e mut Db<'_>, key: &[u8]) -> Result<Option<&'e mut ZSet>, CmdError> {
+pub fn read_zset<'e>(db: &'e mut Db<'_>, key: &[u8]) -> Result<Option<Cow<'e, ZSet>>, CmdError> {
     match db.lookup_read(key)? {
         None => Ok(None),
-        Some(e) => zset_of(e).map(Some),
+        Some(e) => zset_ref(e).map(Some),
     }
 }
 

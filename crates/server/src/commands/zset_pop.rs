@@ -16,7 +16,6 @@ use crate::blocking::parse_timeout;
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::keyspace::blocking::TimeoutReply;
-use crate::keyspace::ValueRef;
 use crate::types::Object;
 
 const ZS: u64 = acl::SORTEDSET;
@@ -219,7 +218,7 @@ fn zpopmax(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn any_zset(ctx: &mut Ctx<'_>, keys: &[&[u8]]) -> Result<bool, CmdError> {
     for &key in keys {
         if let Some(e) = ctx.db.lookup_write(key)? {
-            if matches!(e.value(), ValueRef::Object(Object::ZSet(z)) if !z.is_empty()) {
+            if matches!(e.value().object().as_deref(), Some(Object::ZSet(z)) if !z.is_empty()) {
                 return Ok(true);
             }
         }

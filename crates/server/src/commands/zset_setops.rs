@@ -21,7 +21,7 @@ use super::zset::{limits, reply_scored, store_zset};
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
-use crate::keyspace::{Entry, ValueRef};
+use crate::keyspace::Entry;
 use crate::types::packed::Item;
 use crate::types::zset::{Scored, ZSet};
 use crate::types::zset_range::parse_score;
@@ -156,22 +156,22 @@ struct Source<'a> {
 
 /// The size of a set or sorted set entry, WRONGTYPE for other values.
 fn source_len(e: &Entry) -> Result<usize, CmdError> {
-    match e.value() {
-        ValueRef::Object(Object::ZSet(z)) => Ok(z.len()),
-        ValueRef::Object(Object::Set(s)) => Ok(s.len()),
+    match e.value().object().as_deref() {
+        Some(Object::ZSet(z)) => Ok(z.len()),
+        Some(Object::Set(s)) => Ok(s.len()),
         _ => Err(CmdError::WrongType),
     }
 }
 
 /// Calls `f` with every member of an input and its score (1 for set members).
-fn for_each_member(e: &Entry, mut f: impl FnMut(Item<'_>, f64)) {
-    match e.value() {
-        ValueRef::Object(Object::ZSet(z)) => {
+fn for_each_member(o: &Object, mut f: impl FnMut(Item<'_>, f64)) {
+    match o {
+        Object::ZSet(z) => {
             for (m, s) in z.iter() {
                 f(m, s);
             }
         }
-        ValueRef::Object(Object::Set(s)) => {
+        Object::Set(s) => {
             for m in s.iter() {
                 f(m, 1.0);
             }
@@ -181,22 +181,27 @@ fn for_each_member(e: &Entry, mut f: impl FnMut(Item<'_>, f64)) {
 }
 
 /// The score of a member in an input (1 for a set member).
-fn find_score(e: &Entry, member: &[u8]) -> Option<f64> {
-    match e.value() {
-        ValueRef::Object(Object::ZSet(z)) => z.score(member),
-        ValueRef::Object(Object::Set(s)) => s.contains(member).then_some(1.0),
+fn find_score(o: &Object, member: &[u8]) -> Option<f64> {
+    match o {
+        Object::ZSet(z) => z.score(member),
+        Object::Set(s) => s.contains(member).then_some(1.0),
         _ => None,
     }
 }
 
 /// Visits the input at `key` (already type-checked) without counting a lookup.
+/// An embedded input is decoded once for the whole visit.
 fn visit<R>(
     ctx: &mut Ctx<'_>,
     key: &[u8],
-    f: impl FnOnce(&Entry) -> R,
+    f: impl FnOnce(&Object) -> R,
 ) -> Result<Option<R>, CmdError> {
     let db = ctx.db.index;
-    Ok(ctx.db.lookup_in(db, key)?.map(|e| f(e)))
+    Ok(ctx
+        .db
+        .lookup_in(db, key)?
+        .and_then(|e| e.value().object())
+        .map(|o| f(&o)))
 }
 
 /// ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD.

@@ -12,17 +12,20 @@
 //!
 //! `flags` holds the value kind (embstr / int / object) and whether an expire is set;
 //! `access` holds Redis's 24-bit LRU clock or LFU counter. A short string value or an
-//! integer therefore costs no allocation beyond the blob itself.
+//! integer therefore costs no allocation beyond the blob itself, and neither does a
+//! small packed collection: its bytes are embedded in the same place (see
+//! [`crate::types::embedded`]).
 
 use std::borrow::Cow;
 
 use super::blob::Blob;
-use crate::types::Object;
+use crate::types::{embedded, Object};
 
 const KIND_MASK: u8 = 0b011;
 const KIND_EMBSTR: u8 = 0;
 const KIND_INT: u8 = 1;
 const KIND_OBJECT: u8 = 2;
+const KIND_EMBEDDED: u8 = 3;
 const HAS_EXPIRE: u8 = 0b100;
 
 /// Longest string stored inline with the `embstr` encoding (Redis's limit).
@@ -79,9 +82,11 @@ pub enum ValueRef<'a> {
     Int(i64),
     /// A heap object.
     Object(&'a Object),
+    /// A small collection embedded in the entry (see [`crate::types::embedded`]).
+    Embedded(&'a [u8]),
 }
 
-impl ValueRef<'_> {
+impl<'a> ValueRef<'a> {
     /// The string bytes, if the value is a string of any encoding.
     pub fn as_string(&self) -> Option<Cow<'_, [u8]>> {
         match self {
@@ -90,8 +95,17 @@ impl ValueRef<'_> {
                 itoa::Buffer::new().format(*i).as_bytes().to_vec(),
             )),
             ValueRef::Object(Object::Str(v)) => Some(Cow::Borrowed(v)),
-            #[allow(unreachable_patterns)] // other object types arrive with their issues
-            ValueRef::Object(_) => None,
+            ValueRef::Object(_) | ValueRef::Embedded(_) => None,
+        }
+    }
+
+    /// The value as an object: borrowed when boxed, decoded into a temporary
+    /// copy when embedded; `None` for inline strings.
+    pub fn object(self) -> Option<Cow<'a, Object>> {
+        match self {
+            ValueRef::Object(o) => Some(Cow::Borrowed(o)),
+            ValueRef::Embedded(bytes) => embedded::decode(bytes).map(Cow::Owned),
+            ValueRef::Embstr(_) | ValueRef::Int(_) => None,
         }
     }
 
@@ -100,6 +114,7 @@ impl ValueRef<'_> {
         match self {
             ValueRef::Embstr(_) | ValueRef::Int(_) => "string",
             ValueRef::Object(o) => o.type_name(),
+            ValueRef::Embedded(bytes) => embedded::type_name(bytes),
         }
     }
 
@@ -109,6 +124,7 @@ impl ValueRef<'_> {
             ValueRef::Embstr(_) => "embstr",
             ValueRef::Int(_) => "int",
             ValueRef::Object(o) => o.encoding_name(),
+            ValueRef::Embedded(bytes) => embedded::encoding_name(bytes),
         }
     }
 }
@@ -142,14 +158,24 @@ impl Entry {
             NewValue::Embstr(b) => (KIND_EMBSTR, Cow::Borrowed(b)),
             NewValue::Int(i) => (KIND_INT, Cow::Owned(i.to_le_bytes().to_vec())),
             NewValue::Object(o) => {
-                let blob = Self::build_blob(KIND_OBJECT, access, key, expire_ms, &[0; PTR_LEN])?;
-                let mut entry = Entry { blob };
-                entry.store_object_ptr(Box::into_raw(o));
-                return Some(entry);
+                let mut packed = Vec::new();
+                if embedded::encode(&o, &mut packed) {
+                    let blob = Self::build_blob(KIND_EMBEDDED, access, key, expire_ms, &packed)?;
+                    return Some(Entry { blob });
+                }
+                return Self::boxed(key, o, expire_ms, access);
             }
         };
         let blob = Self::build_blob(kind, access, key, expire_ms, &inline)?;
         Some(Entry { blob })
+    }
+
+    /// An entry holding `o` behind a pointer, whatever its size.
+    fn boxed(key: &[u8], o: Box<Object>, expire_ms: Option<i64>, access: u32) -> Option<Entry> {
+        let blob = Self::build_blob(KIND_OBJECT, access, key, expire_ms, &[0; PTR_LEN])?;
+        let mut entry = Entry { blob };
+        entry.store_object_ptr(Box::into_raw(o));
+        Some(entry)
     }
 
     fn build_blob(
@@ -272,6 +298,10 @@ impl Entry {
                 Some(p) => ValueRef::Object(unsafe { &*p }),
                 None => ValueRef::Embstr(&[]),
             },
+            KIND_EMBEDDED => {
+                let key_end = self.layout().key_end;
+                ValueRef::Embedded(self.blob.as_slice().get(key_end..).unwrap_or(&[]))
+            }
             _ => {
                 let key_end = self.layout().key_end;
                 ValueRef::Embstr(self.blob.as_slice().get(key_end..).unwrap_or(&[]))
@@ -279,12 +309,64 @@ impl Entry {
         }
     }
 
-    /// The heap object, mutably, when the value is one.
+    /// The heap object, mutably, when the value is one. An embedded collection is
+    /// moved out to the boxed form first; [`Entry::pack`] embeds it again.
     #[inline]
     pub fn object_mut(&mut self) -> Option<&mut Object> {
+        if self.flags() & KIND_MASK == KIND_EMBEDDED {
+            self.unpack();
+        }
         // SAFETY: the pointer is owned by this entry (struct invariant) and &mut self
         // guarantees no other reference to the object exists.
         self.object_ptr().map(|p| unsafe { &mut *p })
+    }
+
+    /// True when the value is a collection embedded in the entry.
+    #[inline]
+    pub fn is_embedded(&self) -> bool {
+        self.flags() & KIND_MASK == KIND_EMBEDDED
+    }
+
+    /// True when the value is boxed but small enough that [`Entry::pack`] would
+    /// embed it.
+    pub fn could_embed(&self) -> bool {
+        self.flags() & KIND_MASK == KIND_OBJECT
+            && matches!(self.value(), ValueRef::Object(o) if embedded::is_candidate(o))
+    }
+
+    /// Moves an embedded collection out to the boxed form.
+    fn unpack(&mut self) {
+        let ValueRef::Embedded(bytes) = self.value() else {
+            return;
+        };
+        let Some(obj) = embedded::decode(bytes) else {
+            return;
+        };
+        let layout = self.layout();
+        let key = self.blob.as_slice().get(layout.key_start..layout.key_end);
+        if let Some(e) =
+            key.and_then(|k| Self::boxed(k, Box::new(obj), self.expire(), self.access()))
+        {
+            *self = e;
+        }
+    }
+
+    /// Embeds a boxed collection that is small enough; anything else is left as it is.
+    pub fn pack(&mut self) {
+        let mut packed = Vec::new();
+        match self.value() {
+            ValueRef::Object(o) if embedded::encode(o, &mut packed) => {}
+            _ => return,
+        }
+        let layout = self.layout();
+        let key = self.blob.as_slice().get(layout.key_start..layout.key_end);
+        let blob = key.and_then(|k| {
+            Self::build_blob(KIND_EMBEDDED, self.access(), k, self.expire(), &packed)
+        });
+        if let Some(blob) = blob {
+            // The old entry (and with it the box) is dropped here.
+            *self = Entry { blob };
+        }
     }
 
     /// The object pointer stored in the blob, when the value is an object.
@@ -331,6 +413,9 @@ impl Entry {
 
     /// Takes the heap object out, leaving an empty `embstr` value behind.
     pub fn take_object(&mut self) -> Option<Box<Object>> {
+        if self.is_embedded() {
+            self.unpack();
+        }
         let p = self.object_ptr()?;
         // Clear the kind first so the pointer is no longer owned by this entry.
         if let Some(flags) = self.blob.as_mut_slice().first_mut() {

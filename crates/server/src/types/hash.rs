@@ -140,6 +140,22 @@ impl Hash {
         }
     }
 
+    /// The listpack, when the hash has that encoding.
+    pub fn as_packed(&self) -> Option<&Packed> {
+        match &self.repr {
+            Repr::Packed(p) => Some(p),
+            Repr::Table(_) => None,
+        }
+    }
+
+    /// A listpack-encoded hash over `p` (field, value, ...); `None` for an odd
+    /// number of elements.
+    pub fn from_packed(p: Packed) -> Option<Hash> {
+        (p.len() % 2 == 0).then_some(Hash {
+            repr: Repr::Packed(p),
+        })
+    }
+
     /// The name reported by `OBJECT ENCODING`.
     pub fn encoding_name(&self) -> &'static str {
         match self.repr {

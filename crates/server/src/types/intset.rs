@@ -115,6 +115,18 @@ impl IntSet {
         }
     }
 
+    /// The width code and the value bytes, for storing the set inside its
+    /// keyspace entry.
+    pub fn raw_parts(&self) -> (u8, &[u8]) {
+        self.parts()
+    }
+
+    /// Rebuilds a set from [`IntSet::raw_parts`]; `None` for an unknown width or
+    /// a byte count that is not a whole number of values.
+    pub fn from_raw_parts(code: u8, values: &[u8]) -> Option<IntSet> {
+        (code <= 2 && values.len() % width_of(code) == 0).then(|| IntSet::from_parts(code, values))
+    }
+
     /// Number of values.
     #[inline]
     pub fn len(&self) -> usize {

@@ -4,6 +4,7 @@
 //! `keyspace::entry`); everything else is an [`Object`].
 
 pub mod dense;
+pub mod embedded;
 pub mod geo_format;
 pub mod geohash;
 pub mod hash;

@@ -140,6 +140,35 @@ fn read_backlen(buf: &[u8], end: usize) -> Option<(usize, usize)> {
     }
 }
 
+fn leb128_len(mut v: usize) -> usize {
+    let mut n = 1;
+    while v >= 0x80 {
+        v >>= 7;
+        n += 1;
+    }
+    n
+}
+
+fn put_leb128(out: &mut Vec<u8>, mut v: usize) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads a LEB128 value from the start of `bytes`; returns it and its length.
+fn get_leb128(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut v = 0usize;
+    for (i, &b) in bytes.iter().enumerate().take(5) {
+        v |= usize::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some((v, i + 1));
+        }
+    }
+    None
+}
+
 fn encode(item: &Item<'_>, out: &mut Vec<u8>) {
     let start = out.len();
     encode_body(item, out);
@@ -420,6 +449,54 @@ impl Packed {
         }
     }
 
+    /// Appends the compact form used when a small value is stored inside its
+    /// keyspace entry: the element count (LEB128), then each element's body
+    /// without its back-length. Back-lengths only serve walks from the tail, so
+    /// they are rebuilt by [`Packed::from_compact`] instead of being stored.
+    pub fn write_compact(&self, out: &mut Vec<u8>) {
+        put_leb128(out, self.len());
+        let mut pos = COUNT_LEN.min(self.buf.len());
+        while let Some((_, body_end)) = decode_body(&self.buf, pos) {
+            out.extend_from_slice(self.buf.get(pos..body_end).unwrap_or(&[]));
+            pos = body_end + backlen_size(body_end - pos);
+        }
+    }
+
+    /// Bytes [`Packed::write_compact`] would append.
+    pub fn compact_len(&self) -> usize {
+        let mut total = leb128_len(self.len());
+        let mut pos = COUNT_LEN.min(self.buf.len());
+        while let Some((_, body_end)) = decode_body(&self.buf, pos) {
+            let body = body_end - pos;
+            total += body;
+            pos = body_end + backlen_size(body);
+        }
+        total
+    }
+
+    /// Rebuilds a sequence from its compact form; `None` unless `bytes` holds
+    /// exactly the announced number of well-formed elements.
+    pub fn from_compact(bytes: &[u8]) -> Option<Packed> {
+        let (count, mut pos) = get_leb128(bytes)?;
+        if count == 0 {
+            return (pos == bytes.len()).then(Packed::new);
+        }
+        let mut v = Vec::with_capacity(COUNT_LEN + bytes.len() + count.min(bytes.len()));
+        v.extend_from_slice(&[0; COUNT_LEN]);
+        for _ in 0..count {
+            let (_, body_end) = decode_body(bytes, pos)?;
+            v.extend_from_slice(bytes.get(pos..body_end)?);
+            write_backlen(body_end - pos, &mut v);
+            pos = body_end;
+        }
+        if pos != bytes.len() || u32::try_from(count).is_err() {
+            return None;
+        }
+        let mut p = Packed::new();
+        p.set_buf(v, count);
+        Some(p)
+    }
+
     fn set_buf(&mut self, mut v: Vec<u8>, count: usize) {
         v[..COUNT_LEN].copy_from_slice(&(count as u32).to_le_bytes());
         self.buf = v.into_boxed_slice();
@@ -451,6 +528,41 @@ impl<'a> Iterator for Iter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_form_round_trips_and_rejects_damage() {
+        let long = vec![b'q'; 300];
+        let mut p = Packed::new();
+        p.push_back(&[
+            Item::Str(b"f0"),
+            Item::Int(-5),
+            Item::Int(1 << 40),
+            Item::F64(2.5),
+            Item::Str(&long),
+            Item::Str(b""),
+        ]);
+        let mut out = vec![0xAA];
+        p.write_compact(&mut out);
+        assert_eq!(out.len() - 1, p.compact_len());
+        // Smaller than the sequence itself: no count word, no back-lengths.
+        assert!(out.len() - 1 < p.byte_len());
+        let back = Packed::from_compact(&out[1..]).expect("round trip");
+        assert_eq!(back, p);
+        assert_eq!(back.iter_rev().count(), 6);
+        // Truncated, extended or miscounted input is refused.
+        assert!(Packed::from_compact(&out[1..out.len() - 1]).is_none());
+        let mut extra = out[1..].to_vec();
+        extra.push(0);
+        assert!(Packed::from_compact(&extra).is_none());
+        let mut miscount = out[1..].to_vec();
+        miscount[0] = 7;
+        assert!(Packed::from_compact(&miscount).is_none());
+        assert!(Packed::from_compact(&[]).is_none());
+        let mut empty = Vec::new();
+        Packed::new().write_compact(&mut empty);
+        assert_eq!(empty, [0]);
+        assert_eq!(Packed::from_compact(&empty), Some(Packed::new()));
+    }
 
     #[test]
     fn encodes_every_kind_and_edits() {

@@ -158,6 +158,36 @@ impl Set {
         }
     }
 
+    /// The intset, when the set has that encoding.
+    pub fn as_intset(&self) -> Option<&IntSet> {
+        match &self.repr {
+            Repr::Ints(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The listpack, when the set has that encoding.
+    pub fn as_packed(&self) -> Option<&Packed> {
+        match &self.repr {
+            Repr::Packed(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// An intset-encoded set.
+    pub fn from_intset(i: IntSet) -> Set {
+        Set {
+            repr: Repr::Ints(i),
+        }
+    }
+
+    /// A listpack-encoded set.
+    pub fn from_packed(p: Packed) -> Set {
+        Set {
+            repr: Repr::Packed(p),
+        }
+    }
+
     /// The name reported by `OBJECT ENCODING`.
     pub fn encoding_name(&self) -> &'static str {
         match self.repr {

@@ -22,7 +22,7 @@
 //! Command-level helpers live in `commands::zset` (they take `&mut ctx.db`, so
 //! a handler can keep the set while it writes to `ctx.out`):
 //! * `zset::limits(ctx)` → [`ZSetLimits`] (read once per command);
-//! * `zset::read_zset(&mut ctx.db, key)` → `Option<&mut ZSet>` for reading
+//! * `zset::read_zset(&mut ctx.db, key)` → `Option<Cow<ZSet>>` for reading
 //!   (WRONGTYPE for other types, counts hits/misses);
 //! * `zset::write_zset(&mut ctx.db, key)` → `Option<&mut ZSet>` for writing;
 //! * `zset::create_zset(&mut ctx.db, key, size_hint, first_member_len, &lim)` →
@@ -361,6 +361,21 @@ impl ZSet {
             self.repr = Repr::Big(Box::new(BigZSet::from_sorted_with_capacity(
                 items, capacity,
             )));
+        }
+    }
+
+    /// The packed pairs, when the set has the `listpack` encoding.
+    pub fn as_pack(&self) -> Option<&ZPack> {
+        match &self.repr {
+            Repr::Packed(z) => Some(z),
+            Repr::Big(_) => None,
+        }
+    }
+
+    /// A `listpack`-encoded sorted set over `z`.
+    pub fn from_pack(z: ZPack) -> ZSet {
+        ZSet {
+            repr: Repr::Packed(z),
         }
     }
 

@@ -197,6 +197,30 @@ impl ZPack {
         }
     }
 
+    /// The encoded pairs, for storing the set inside its keyspace entry.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Rebuilds a set from [`ZPack::as_bytes`]; `None` unless `bytes` holds
+    /// exactly the announced number of well-formed pairs.
+    pub fn from_bytes(bytes: &[u8]) -> Option<ZPack> {
+        let z = ZPack {
+            buf: Box::from(bytes),
+        };
+        if bytes.is_empty() {
+            return Some(z);
+        }
+        let (count, mut pos) = get_varint(bytes, 0)?;
+        if count == 0 {
+            return None;
+        }
+        for _ in 0..count {
+            pos = z.at(pos)?.2;
+        }
+        (pos == bytes.len()).then_some(z)
+    }
+
     /// Number of pairs.
     #[inline]
     pub fn len(&self) -> usize {
