@@ -151,7 +151,7 @@ impl Hash {
     /// A listpack-encoded hash over `p` (field, value, ...); `None` for an odd
     /// number of elements.
     pub fn from_packed(p: Packed) -> Option<Hash> {
-        (p.len() % 2 == 0).then_some(Hash {
+        p.len().is_multiple_of(2).then_some(Hash {
             repr: Repr::Packed(p),
         })
     }

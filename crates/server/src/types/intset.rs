@@ -124,7 +124,8 @@ impl IntSet {
     /// Rebuilds a set from [`IntSet::raw_parts`]; `None` for an unknown width or
     /// a byte count that is not a whole number of values.
     pub fn from_raw_parts(code: u8, values: &[u8]) -> Option<IntSet> {
-        (code <= 2 && values.len() % width_of(code) == 0).then(|| IntSet::from_parts(code, values))
+        (code <= 2 && values.len().is_multiple_of(width_of(code)))
+            .then(|| IntSet::from_parts(code, values))
     }
 
     /// Number of values.
