@@ -107,6 +107,7 @@ pub fn refresh(cfg: &Config, t: &Tunables) {
         .store(cfg.get_i64("list-max-listpack-size"), Relaxed);
     e.list_compress_depth
         .store(u("list-compress-depth"), Relaxed);
+    crate::types::list::set_compress_depth(u("list-compress-depth"));
     e.hash_max_listpack_entries
         .store(u("hash-max-listpack-entries"), Relaxed);
     e.hash_max_listpack_value

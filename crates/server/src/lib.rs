@@ -16,6 +16,7 @@ pub mod error;
 pub mod glob;
 pub mod keyspace;
 pub mod log;
+pub mod lzf;
 pub mod memory;
 pub mod multi;
 pub mod net;

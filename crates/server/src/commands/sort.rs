@@ -529,7 +529,7 @@ fn load(obj: Option<&mut Object>, o: &mut Options<'_>) -> Result<(Vec<Elem>, i64
             let v = list_range(l, start as usize, (end - start + 1) as usize, o.desc);
             return Ok((strings(v), 0, end - start));
         }
-        Some(Object::List(l)) => strings(l.iter().map(|i| i.to_bytes().into_owned()).collect()),
+        Some(Object::List(l)) => strings(l.to_vec()),
         Some(Object::ZSet(z)) if o.dont_sort => {
             zset_prepare(z);
             if end < start {

@@ -449,6 +449,19 @@ impl Packed {
         }
     }
 
+    /// The whole buffer (count word and elements), for compressing it.
+    pub fn raw_bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// A sequence over a buffer taken from [`Packed::raw_bytes`]; `None` when it
+    /// is too short to hold the count word.
+    pub fn from_raw_bytes(buf: Vec<u8>) -> Option<Packed> {
+        (buf.is_empty() || buf.len() >= COUNT_LEN).then(|| Packed {
+            buf: buf.into_boxed_slice(),
+        })
+    }
+
     /// Appends the compact form used when a small value is stored inside its
     /// keyspace entry: the element count (LEB128), then each element's body
     /// without its back-length. Back-lengths only serve walks from the tail, so
