@@ -64,9 +64,11 @@ pub fn compress(input: &[u8], max_len: usize) -> Option<Vec<u8>> {
                     out.push((l - 7) as u8);
                 }
                 out.push(off as u8);
-                // Index the positions inside the match too, so later data can
-                // refer to them.
-                for j in i + 1..(i + len).min(n.saturating_sub(2)) {
+                // Index the last two positions inside the match, so the data
+                // right after it can refer back (indexing all of them costs more
+                // time than it gains in size).
+                for j in (i + len).saturating_sub(2).max(i + 1)..(i + len).min(n.saturating_sub(2))
+                {
                     table[hash3(&input[j..j + 3])] = (j + 1) as u32;
                 }
                 i += len;

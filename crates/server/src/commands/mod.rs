@@ -499,24 +499,28 @@ pub fn documented_commands() -> &'static [&'static [CommandDef]] {
     })
 }
 
+/// The hasher of the command-name maps, looked up twice per command: SipHash's
+/// flooding resistance buys nothing for a fixed table of a few hundred names.
+type FastHash = foldhash::fast::FixedState;
+
 /// Lookup structure built once at start-up.
 pub struct CommandTable {
-    by_name: HashMap<&'static str, &'static CommandDef>,
+    by_name: HashMap<&'static str, &'static CommandDef, FastHash>,
     /// All top-level commands, in a stable order (index = command id for statistics).
     pub list: Vec<&'static CommandDef>,
     /// Every command and subcommand with its full name (`config|get`), id-indexed.
     pub full: Vec<(String, &'static CommandDef)>,
-    full_index: HashMap<usize, usize>,
+    full_index: HashMap<usize, usize, FastHash>,
 }
 
 impl CommandTable {
     /// Builds the table from every family, each command completed with its
     /// documented facts ([`documented_commands`]).
     pub fn build() -> CommandTable {
-        let mut by_name = HashMap::new();
+        let mut by_name = HashMap::with_hasher(FastHash::default());
         let mut list = Vec::new();
         let mut full = Vec::new();
-        let mut full_index = HashMap::new();
+        let mut full_index = HashMap::with_hasher(FastHash::default());
         for family in documented_commands() {
             for def in *family {
                 by_name.insert(def.name, def);

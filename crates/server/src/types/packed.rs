@@ -371,22 +371,23 @@ impl Packed {
     /// Inserts elements before the element at `pos` (or at the end when `pos` is the end).
     pub fn insert_at(&mut self, pos: Pos, items: &[Item<'_>]) {
         let pos = pos.clamp(COUNT_LEN, self.buf.len().max(COUNT_LEN));
-        let mut encoded = Vec::with_capacity(items.iter().map(Item::encoded_len).sum());
-        for it in items {
-            encode(it, &mut encoded);
-        }
         let count = self.len() + items.len();
         // Grow the existing allocation in place (the allocator can often extend it
-        // without copying), with no spare capacity kept afterwards.
+        // without copying), with no spare capacity kept afterwards. The new
+        // elements are encoded at the end, then rotated into place: one move of
+        // the tail and no temporary buffer.
         let mut v = std::mem::take(&mut self.buf).into_vec();
         if v.is_empty() {
             v.extend_from_slice(&[0; COUNT_LEN]);
         }
-        v.reserve_exact(encoded.len());
-        if pos >= v.len() {
-            v.extend_from_slice(&encoded);
-        } else {
-            v.splice(pos..pos, encoded);
+        let old_len = v.len();
+        v.reserve_exact(items.iter().map(Item::encoded_len).sum());
+        for it in items {
+            encode(it, &mut v);
+        }
+        let added = v.len() - old_len;
+        if let Some(tail) = v.get_mut(pos..) {
+            tail.rotate_right(added);
         }
         self.set_buf(v, count);
     }
