@@ -153,7 +153,7 @@ impl<'a> Db<'a> {
 
     /// [`signal_ready`](Self::signal_ready) for another database.
     pub fn signal_ready_in(&mut self, db: usize, key: &[u8]) {
-        let shard = self.locked.keyspace().shard_of_key(key);
+        let shard = self.locked.shard_of(key);
         let waiting = self
             .locked
             .shard_mut(shard)

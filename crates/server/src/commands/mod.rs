@@ -505,7 +505,7 @@ type FastHash = foldhash::fast::FixedState;
 
 /// Lookup structure built once at start-up.
 pub struct CommandTable {
-    by_name: HashMap<&'static str, &'static CommandDef, FastHash>,
+    by_name: HashMap<&'static [u8], &'static CommandDef, FastHash>,
     /// All top-level commands, in a stable order (index = command id for statistics).
     pub list: Vec<&'static CommandDef>,
     /// Every command and subcommand with its full name (`config|get`), id-indexed.
@@ -523,7 +523,7 @@ impl CommandTable {
         let mut full_index = HashMap::with_hasher(FastHash::default());
         for family in documented_commands() {
             for def in *family {
-                by_name.insert(def.name, def);
+                by_name.insert(def.name.as_bytes(), def);
                 list.push(def);
                 full_index.insert(def as *const CommandDef as usize, full.len());
                 full.push((def.name.to_string(), def));
@@ -549,8 +549,7 @@ impl CommandTable {
         for (d, s) in lower.iter_mut().zip(name) {
             *d = s.to_ascii_lowercase();
         }
-        let name = std::str::from_utf8(lower).ok()?;
-        self.by_name.get(name).copied()
+        self.by_name.get(&*lower).copied()
     }
 
     /// The statistics id of a command or subcommand.

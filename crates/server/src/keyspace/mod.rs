@@ -424,6 +424,12 @@ impl<'a> Locked<'a> {
         self.slot_table_at(db, slot, create)
     }
 
+    /// The shard of a key, reusing the slot computed when it was locked.
+    #[inline]
+    pub fn shard_of(&self, key: &[u8]) -> usize {
+        self.ks.shard_of_slot(self.slot_of(key))
+    }
+
     /// The key's hash slot, reusing the one computed when it was locked (the
     /// same bytes at the same address are the same key).
     #[inline]
