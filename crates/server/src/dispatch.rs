@@ -91,7 +91,7 @@ pub struct Db<'a> {
     /// Keys looked up for writing whose value is (or may become) a small
     /// collection embedded in its entry: a write unpacks it, and
     /// [`Db::end_command`] packs it again.
-    repack: Vec<(usize, Vec<u8>)>,
+    repack: crate::keyspace::repack::RepackList,
 }
 
 impl<'a> Db<'a> {
@@ -111,7 +111,7 @@ impl<'a> Db<'a> {
             touch,
             ready: Vec::new(),
             pending_touch: Vec::new(),
-            repack: Vec::new(),
+            repack: Default::default(),
         }
     }
 
@@ -119,11 +119,12 @@ impl<'a> Db<'a> {
     /// it unpacked go back into their entries, then (on success only, as Redis
     /// signals only real modifications) WATCH is told about the writes.
     pub fn end_command(&mut self, succeeded: bool) {
-        for (db, key) in std::mem::take(&mut self.repack) {
-            if let Ok(Some(e)) = self.locked.get(db, &key, self.now_ms) {
+        let (locked, now_ms) = (&mut self.locked, self.now_ms);
+        self.repack.drain(|db, slot, key| {
+            if let Ok(Some(e)) = locked.get_in_slot(db, slot, key, now_ms) {
                 e.pack();
             }
-        }
+        });
         if succeeded {
             self.flush_touches();
         } else {
@@ -201,16 +202,14 @@ impl<'a> Db<'a> {
                 self.pending_touch.push((db, key.to_vec()));
             }
         }
-        let found = self.locked.get(self.index, key, self.now_ms)?;
+        let slot = self.locked.slot_of(key);
+        let found = self
+            .locked
+            .get_in_slot(self.index, slot, key, self.now_ms)?;
         if let Some(e) = found {
             e.set_access(access);
-            if (e.is_embedded() || e.could_embed())
-                && !self
-                    .repack
-                    .iter()
-                    .any(|(d, k)| *d == self.index && k == key)
-            {
-                self.repack.push((self.index, key.to_vec()));
+            if e.is_embedded() || e.could_embed() {
+                self.repack.add(self.index, slot, key);
             }
             return Ok(Some(e));
         }

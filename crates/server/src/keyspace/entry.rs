@@ -133,6 +133,8 @@ impl<'a> ValueRef<'a> {
 ///
 /// Invariant: when the kind bits say `KIND_OBJECT`, the last 8 bytes of the blob are
 /// a pointer obtained from `Box::into_raw`, owned by this entry and freed by its Drop.
+/// Any bytes between the key and that pointer are unused (left over when an
+/// embedded collection was unpacked in place).
 pub struct Entry {
     blob: Blob,
 }
@@ -158,10 +160,13 @@ impl Entry {
             NewValue::Embstr(b) => (KIND_EMBSTR, Cow::Borrowed(b)),
             NewValue::Int(i) => (KIND_INT, Cow::Owned(i.to_le_bytes().to_vec())),
             NewValue::Object(o) => {
-                let mut packed = Vec::new();
-                if embedded::encode(&o, &mut packed) {
-                    let blob = Self::build_blob(KIND_EMBEDDED, access, key, expire_ms, &packed)?;
-                    return Some(Entry { blob });
+                if embedded::is_candidate(&o) {
+                    let mut packed = Vec::with_capacity(embedded::ENCODE_CAPACITY);
+                    if embedded::encode(&o, &mut packed) {
+                        let blob =
+                            Self::build_blob(KIND_EMBEDDED, access, key, expire_ms, &packed)?;
+                        return Some(Entry { blob });
+                    }
                 }
                 return Self::boxed(key, o, expire_ms, access);
             }
@@ -343,6 +348,15 @@ impl Entry {
             return;
         };
         let layout = self.layout();
+        if self.blob.len().saturating_sub(layout.key_end) >= PTR_LEN {
+            // The boxed form only reads the pointer in the last eight bytes, so the
+            // same allocation serves (the payload bytes before it go unused).
+            if let Some(flags) = self.blob.as_mut_slice().first_mut() {
+                *flags = (*flags & !KIND_MASK) | KIND_OBJECT;
+            }
+            self.store_object_ptr(Box::into_raw(Box::new(obj)));
+            return;
+        }
         let key = self.blob.as_slice().get(layout.key_start..layout.key_end);
         if let Some(e) =
             key.and_then(|k| Self::boxed(k, Box::new(obj), self.expire(), self.access()))
@@ -355,10 +369,33 @@ impl Entry {
     pub fn pack(&mut self) {
         let mut packed = Vec::new();
         match self.value() {
-            ValueRef::Object(o) if embedded::encode(o, &mut packed) => {}
+            ValueRef::Object(o) if embedded::is_candidate(o) => {
+                packed.reserve_exact(embedded::ENCODE_CAPACITY);
+                if !embedded::encode(o, &mut packed) {
+                    return;
+                }
+            }
             _ => return,
         }
         let layout = self.layout();
+        if self.blob.len().saturating_sub(layout.key_end) == packed.len() {
+            // Same size as the tail (the usual case right after `unpack` when the
+            // command changed no lengths): rewrite it in place.
+            if let Some(p) = self.object_ptr() {
+                let bytes = self.blob.as_mut_slice();
+                if let Some(tail) = bytes.get_mut(layout.key_end..) {
+                    tail.copy_from_slice(&packed);
+                }
+                if let Some(flags) = bytes.first_mut() {
+                    *flags = (*flags & !KIND_MASK) | KIND_EMBEDDED;
+                }
+                // SAFETY: the pointer came from Box::into_raw and was owned by this
+                // entry until the kind bits above stopped marking it as an object;
+                // nothing else refers to it, so it is reclaimed exactly once here.
+                drop(unsafe { Box::from_raw(p) });
+                return;
+            }
+        }
         let key = self.blob.as_slice().get(layout.key_start..layout.key_end);
         let blob = key.and_then(|k| {
             Self::build_blob(KIND_EMBEDDED, self.access(), k, self.expire(), &packed)

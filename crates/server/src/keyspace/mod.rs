@@ -11,6 +11,7 @@ pub mod blob;
 pub mod blocking;
 pub mod entry;
 pub mod expire;
+pub mod repack;
 pub mod scan;
 pub mod slot;
 pub mod watch;
@@ -433,7 +434,7 @@ impl<'a> Locked<'a> {
     /// The key's hash slot, reusing the one computed when it was locked (the
     /// same bytes at the same address are the same key).
     #[inline]
-    fn slot_of(&self, key: &[u8]) -> usize {
+    pub fn slot_of(&self, key: &[u8]) -> usize {
         match self.slot_hint {
             Some((ptr, len, slot)) if ptr == key.as_ptr() as usize && len == key.len() => slot,
             _ => key_slot(key),
@@ -509,8 +510,21 @@ impl<'a> Locked<'a> {
         key: &[u8],
         now_ms: i64,
     ) -> Result<Option<&mut Entry>, AccessError> {
+        let slot = self.slot_of(key);
+        self.get_in_slot(db, slot, key, now_ms)
+    }
+
+    /// [`Locked::get`] for a key whose hash slot is already known
+    /// ([`Locked::slot_of`]).
+    pub fn get_in_slot(
+        &mut self,
+        db: usize,
+        slot: usize,
+        key: &[u8],
+        now_ms: i64,
+    ) -> Result<Option<&mut Entry>, AccessError> {
         let hash = self.ks.hash(key);
-        let Some(table) = self.slot_table(db, key, false)? else {
+        let Some(table) = self.slot_table_at(db, slot, false)? else {
             return Ok(None);
         };
         let expired = match table.table.find(hash, |e| e.key() == key) {
@@ -522,7 +536,7 @@ impl<'a> Locked<'a> {
             self.expired += 1;
             return Ok(None);
         }
-        let table = self.slot_table(db, key, false)?;
+        let table = self.slot_table_at(db, slot, false)?;
         Ok(table.and_then(|t| t.table.find_mut(hash, |e| e.key() == key)))
     }
 

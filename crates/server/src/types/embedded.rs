@@ -32,6 +32,10 @@ use super::Object;
 /// allocations save.
 pub const MAX_PAYLOAD: usize = 200;
 
+/// Room an [`encode`] buffer needs so that it never grows while writing a
+/// value that qualifies (form byte, payload, and a little over).
+pub const ENCODE_CAPACITY: usize = 2 * MAX_PAYLOAD + 16;
+
 const HASH_LISTPACK: u8 = 1;
 const SET_INTSET: u8 = 2;
 const SET_LISTPACK: u8 = 3;
@@ -57,11 +61,13 @@ pub fn is_candidate(obj: &Object) -> bool {
 
 /// Appends `obj`'s embedded form (form byte and payload) to `out` and returns
 /// true, or leaves `out` alone and returns false when `obj` does not qualify.
+/// `out` should have room for [`ENCODE_CAPACITY`] bytes.
 pub fn encode(obj: &Object, out: &mut Vec<u8>) -> bool {
     let start = out.len();
     match obj {
         Object::Hash(h) => match h.as_packed() {
-            Some(p) if p.compact_len() <= MAX_PAYLOAD => {
+            // The compact form is never longer than the listpack itself.
+            Some(p) if p.byte_len() <= 2 * MAX_PAYLOAD => {
                 out.push(HASH_LISTPACK);
                 p.write_compact(out);
             }
@@ -76,7 +82,7 @@ pub fn encode(obj: &Object, out: &mut Vec<u8>) -> bool {
                 out.push(SET_INTSET);
                 out.push(code);
                 out.extend_from_slice(values);
-            } else if let Some(p) = s.as_packed().filter(|p| p.compact_len() <= MAX_PAYLOAD) {
+            } else if let Some(p) = s.as_packed().filter(|p| p.byte_len() <= 2 * MAX_PAYLOAD) {
                 out.push(SET_LISTPACK);
                 p.write_compact(out);
             } else {
@@ -92,7 +98,11 @@ pub fn encode(obj: &Object, out: &mut Vec<u8>) -> bool {
         },
         _ => return false,
     }
-    debug_assert!(out.len() > start);
+    // Measured after writing: one walk over the elements instead of two.
+    if out.len() - start > MAX_PAYLOAD + 1 {
+        out.truncate(start);
+        return false;
+    }
     true
 }
 

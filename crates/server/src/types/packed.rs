@@ -431,7 +431,17 @@ impl Packed {
         let Some((_, end)) = decode(&self.buf, pos) else {
             return;
         };
-        let mut v = Vec::with_capacity(self.buf.len() + item.encoded_len());
+        let new_len = item.encoded_len();
+        if new_len == end - pos {
+            // Same size (HSET of an equally long value): overwrite in place.
+            let mut enc = Vec::with_capacity(new_len);
+            encode(item, &mut enc);
+            if let Some(dst) = self.buf.get_mut(pos..end) {
+                dst.copy_from_slice(&enc);
+            }
+            return;
+        }
+        let mut v = Vec::with_capacity(self.buf.len() - (end - pos) + new_len);
         v.extend_from_slice(&self.buf[..pos]);
         encode(item, &mut v);
         v.extend_from_slice(&self.buf[end..]);
@@ -495,7 +505,9 @@ impl Packed {
         if count == 0 {
             return (pos == bytes.len()).then(Packed::new);
         }
-        let mut v = Vec::with_capacity(COUNT_LEN + bytes.len() + count.min(bytes.len()));
+        // Exact when every element is shorter than 128 bytes (one-byte
+        // back-lengths), so the buffer is not reallocated to fit.
+        let mut v = Vec::with_capacity(COUNT_LEN + (bytes.len() - pos) + count.min(bytes.len()));
         v.extend_from_slice(&[0; COUNT_LEN]);
         for _ in 0..count {
             let (_, body_end) = decode_body(bytes, pos)?;
