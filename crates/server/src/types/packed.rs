@@ -21,6 +21,8 @@
 
 use std::borrow::Cow;
 
+use super::zset_pack::{get_varint, put_varint, varint_len};
+
 const COUNT_LEN: usize = 4;
 const TAG_INT: u8 = 0b1100_0000;
 const TAG_F64: u8 = 0b1101_0000;
@@ -138,35 +140,6 @@ fn read_backlen(buf: &[u8], end: usize) -> Option<(usize, usize)> {
             return Some((value, used));
         }
     }
-}
-
-fn leb128_len(mut v: usize) -> usize {
-    let mut n = 1;
-    while v >= 0x80 {
-        v >>= 7;
-        n += 1;
-    }
-    n
-}
-
-fn put_leb128(out: &mut Vec<u8>, mut v: usize) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-/// Reads a LEB128 value from the start of `bytes`; returns it and its length.
-fn get_leb128(bytes: &[u8]) -> Option<(usize, usize)> {
-    let mut v = 0usize;
-    for (i, &b) in bytes.iter().enumerate().take(5) {
-        v |= usize::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            return Some((v, i + 1));
-        }
-    }
-    None
 }
 
 fn encode(item: &Item<'_>, out: &mut Vec<u8>) {
@@ -478,7 +451,7 @@ impl Packed {
     /// without its back-length. Back-lengths only serve walks from the tail, so
     /// they are rebuilt by [`Packed::from_compact`] instead of being stored.
     pub fn write_compact(&self, out: &mut Vec<u8>) {
-        put_leb128(out, self.len());
+        put_varint(out, self.len());
         let mut pos = COUNT_LEN.min(self.buf.len());
         while let Some((_, body_end)) = decode_body(&self.buf, pos) {
             out.extend_from_slice(self.buf.get(pos..body_end).unwrap_or(&[]));
@@ -488,7 +461,7 @@ impl Packed {
 
     /// Bytes [`Packed::write_compact`] would append.
     pub fn compact_len(&self) -> usize {
-        let mut total = leb128_len(self.len());
+        let mut total = varint_len(self.len());
         let mut pos = COUNT_LEN.min(self.buf.len());
         while let Some((_, body_end)) = decode_body(&self.buf, pos) {
             let body = body_end - pos;
@@ -501,7 +474,7 @@ impl Packed {
     /// Rebuilds a sequence from its compact form; `None` unless `bytes` holds
     /// exactly the announced number of well-formed elements.
     pub fn from_compact(bytes: &[u8]) -> Option<Packed> {
-        let (count, mut pos) = get_leb128(bytes)?;
+        let (count, mut pos) = get_varint(bytes, 0)?;
         if count == 0 {
             return (pos == bytes.len()).then(Packed::new);
         }

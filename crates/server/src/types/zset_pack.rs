@@ -53,7 +53,7 @@ fn stored(score: f64) -> Stored {
     Stored::Float(score)
 }
 
-fn varint_len(mut v: usize) -> usize {
+pub(super) fn varint_len(mut v: usize) -> usize {
     let mut n = 1;
     while v >= 0x80 {
         v >>= 7;
@@ -62,7 +62,7 @@ fn varint_len(mut v: usize) -> usize {
     n
 }
 
-fn put_varint(out: &mut Vec<u8>, mut v: usize) {
+pub(super) fn put_varint(out: &mut Vec<u8>, mut v: usize) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -71,7 +71,7 @@ fn put_varint(out: &mut Vec<u8>, mut v: usize) {
 }
 
 /// Reads a LEB128 value at `pos`; returns it and the position after it.
-fn get_varint(buf: &[u8], mut pos: usize) -> Option<(usize, usize)> {
+pub(super) fn get_varint(buf: &[u8], mut pos: usize) -> Option<(usize, usize)> {
     let mut v = 0usize;
     let mut shift = 0u32;
     loop {
