@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-use super::packed::{item_for, Item, Packed};
+use super::packed::{item_for, Item, Packed, Pos};
 use crate::lzf;
 
 /// Plain nodes at each end of a quicklist when `list-compress-depth` is 0.
@@ -119,6 +119,8 @@ pub struct Node {
     items: Packed,
     /// The compressed elements, when the node is away from the list's ends.
     compressed: Option<Box<Compressed>>,
+    /// Compression was tried on the current elements and did not pay.
+    incompressible: bool,
     lp_bytes: usize,
 }
 
@@ -153,6 +155,7 @@ impl Node {
     /// The elements for writing (decompressing the node if needed).
     fn items_mut(&mut self) -> &mut Packed {
         self.decompress();
+        self.incompressible = false;
         &mut self.items
     }
 
@@ -164,7 +167,7 @@ impl Node {
     }
 
     fn compress(&mut self) {
-        if self.compressed.is_some() {
+        if self.compressed.is_some() || self.incompressible {
             return;
         }
         let raw = self.items.raw_bytes();
@@ -183,6 +186,8 @@ impl Node {
                 raw_len,
             }));
             self.items = Packed::new();
+        } else {
+            self.incompressible = true;
         }
     }
 
@@ -225,12 +230,142 @@ impl Default for List {
         List::Listpack(Box::new(Node {
             items: Packed::new(),
             compressed: None,
+            incompressible: false,
             lp_bytes: LP_OVERHEAD,
         }))
     }
 }
 
 impl Quicklist {
+    /// True when node `i` lies away from both ends' plain windows.
+    fn is_interior(&self, i: usize) -> bool {
+        let depth = PLAIN_DEPTH.load(Relaxed);
+        i >= depth && i + depth < self.nodes.len()
+    }
+
+    /// Compresses node `i` again after an edit, if it is an interior node.
+    fn recompress(&mut self, i: usize) {
+        if self.is_interior(i) {
+            if let Some(node) = self.nodes.get_mut(i) {
+                node.compress();
+            }
+        }
+    }
+
+    /// Puts every node in the right state (after nodes were added or removed
+    /// anywhere).
+    fn settle_all(&mut self) {
+        for i in 0..self.nodes.len() {
+            let interior = self.is_interior(i);
+            if let Some(node) = self.nodes.get_mut(i) {
+                if interior {
+                    node.compress();
+                } else {
+                    node.decompress();
+                }
+            }
+        }
+    }
+
+    /// The node holding element `index`, and the element's index inside it.
+    fn locate(&self, index: usize) -> Option<(usize, usize)> {
+        let mut left = index;
+        for (i, n) in self.nodes.iter().enumerate() {
+            if left < n.len() {
+                return Some((i, left));
+            }
+            left -= n.len();
+        }
+        None
+    }
+
+    /// Splits node `i` in two when an edit in the middle left it over the node
+    /// size limit (as Redis splits a node on insert), then fixes compression.
+    fn split_if_over(&mut self, i: usize, fill: i64) {
+        let over = self
+            .nodes
+            .get(i)
+            .is_some_and(|n| n.len() >= 2 && exceeds(fill, n.lp_bytes, n.len()));
+        if !over {
+            self.recompress(i);
+            return;
+        }
+        let Some(node) = self.nodes.get(i) else {
+            return;
+        };
+        let packed = node.items().into_owned();
+        let items: Vec<Item<'_>> = packed.iter().collect();
+        let half = items.len() / 2;
+        let make = |part: &[Item<'_>]| {
+            let mut n = Node {
+                lp_bytes: LP_OVERHEAD + part.iter().map(item_size).sum::<usize>(),
+                ..Node::default()
+            };
+            n.items.push_back(part);
+            n
+        };
+        let (first, second) = (make(&items[..half]), make(&items[half..]));
+        if let Some(slot) = self.nodes.get_mut(i) {
+            *slot = first;
+        }
+        self.nodes.insert(i + 1, second);
+        self.settle_all();
+    }
+
+    /// Removes up to `limit` elements equal to `value`, scanning from the head
+    /// (or from the tail when `from_tail`), node by node and in place.
+    fn remove_matching(&mut self, value: &[u8], from_tail: bool, limit: usize) -> usize {
+        let size = redis_lp_entry_size(value);
+        let mut removed = 0;
+        let order: Vec<usize> = if from_tail {
+            (0..self.nodes.len()).rev().collect()
+        } else {
+            (0..self.nodes.len()).collect()
+        };
+        let mut edited = Vec::new();
+        for i in order {
+            if removed >= limit {
+                break;
+            }
+            let Some(node) = self.nodes.get_mut(i) else {
+                continue;
+            };
+            if !node.items().iter().any(|it| it.eq_bytes(value)) {
+                continue;
+            }
+            let items = node.items_mut();
+            let mut hits: Vec<Pos> = items
+                .iter_pos()
+                .filter(|(_, it)| it.eq_bytes(value))
+                .map(|(p, _)| p)
+                .collect();
+            let take = hits.len().min(limit - removed);
+            if from_tail {
+                hits.drain(..hits.len() - take);
+            } else {
+                hits.truncate(take);
+            }
+            // Highest position first, so the others stay valid.
+            for &p in hits.iter().rev() {
+                items.remove_at(p, 1);
+            }
+            node.lp_bytes = node.lp_bytes.saturating_sub(take * size);
+            removed += take;
+            self.count -= take;
+            edited.push(i);
+        }
+        let before = self.nodes.len();
+        self.nodes.retain(|n| n.len() > 0);
+        if self.nodes.len() != before {
+            self.settle_all();
+        } else {
+            for i in edited {
+                self.recompress(i);
+            }
+        }
+        removed
+    }
+
     /// Puts the nodes around both ends' plain windows in the right state:
     /// called after a node is added or removed at an end, which moves at most
     /// one node across each window's edge.
@@ -350,6 +485,7 @@ impl List {
                         let node = Node {
                             items: Packed::new(),
                             compressed: None,
+                            incompressible: false,
                             lp_bytes: LP_OVERHEAD,
                         };
                         match end {
@@ -485,6 +621,23 @@ impl List {
         if index >= self.len() {
             return false;
         }
+        if let List::Quicklist(q) = self {
+            // In place: only the node holding the element changes.
+            let Some((i, at)) = q.locate(index) else {
+                return false;
+            };
+            if let Some(node) = q.nodes.get_mut(i) {
+                let items = node.items_mut();
+                let Some(pos) = items.pos_of_index(at) else {
+                    return false;
+                };
+                let old = items.at(pos).map_or(0, |(it, _)| item_size(&it));
+                items.replace_at(pos, &item_for(value));
+                node.lp_bytes = (node.lp_bytes + redis_lp_entry_size(value)).saturating_sub(old);
+            }
+            q.split_if_over(i, fill);
+            return true;
+        }
         let mut all = self.to_vec();
         all[index] = value.to_vec();
         self.rebuild(all, fill);
@@ -494,6 +647,22 @@ impl List {
     /// Inserts `value` before or after the first element equal to `pivot`; returns
     /// the new length, or `None` when the pivot is missing.
     pub fn insert(&mut self, pivot: &[u8], value: &[u8], after: bool, fill: i64) -> Option<usize> {
+        if let List::Quicklist(q) = self {
+            // In place: find the pivot's node, insert there, split it if too big.
+            let (i, k) = q.nodes.iter().enumerate().find_map(|(i, n)| {
+                let items = n.items();
+                let k = items.iter().position(|it| it.eq_bytes(pivot));
+                k.map(|k| (i, k))
+            })?;
+            let node = q.nodes.get_mut(i)?;
+            let items = node.items_mut();
+            let pos = items.pos_of_index(if after { k + 1 } else { k })?;
+            items.insert_at(pos, &[item_for(value)]);
+            node.lp_bytes += redis_lp_entry_size(value);
+            q.count += 1;
+            q.split_if_over(i, fill);
+            return Some(q.count);
+        }
         let mut all = self.to_vec();
         let at = all.iter().position(|v| v.as_slice() == pivot)?;
         all.insert(if after { at + 1 } else { at }, value.to_vec());
@@ -509,12 +678,19 @@ impl List {
     /// Removes elements equal to `value`: `count > 0` from the head, `< 0` from the
     /// tail, `0` all. Returns how many were removed.
     pub fn remove(&mut self, value: &[u8], count: i64, fill: i64) -> usize {
-        let mut all = self.to_vec();
         let limit = if count == 0 {
             usize::MAX
         } else {
             count.unsigned_abs() as usize
         };
+        if let List::Quicklist(q) = self {
+            let removed = q.remove_matching(value, count < 0, limit);
+            if removed > 0 {
+                self.shrink_check(fill);
+            }
+            return removed;
+        }
+        let mut all = self.to_vec();
         let mut removed = 0;
         if count >= 0 {
             let mut i = 0;
@@ -724,6 +900,50 @@ mod tests {
                     })
                     .collect();
                 assert_eq!(popped, expect, "round {round}");
+            }
+            // Edits in the middle, in place.
+            if !model.is_empty() && rng.gen_bool(0.3) {
+                let i = rng.gen_range(0..model.len());
+                let v = format!("set:{round}").into_bytes();
+                assert!(l.set(i, &v, -1));
+                model[i] = v;
+                let j = rng.gen_range(0..model.len());
+                let pivot = model[j].clone();
+                let after = rng.gen_bool(0.5);
+                let new = format!("ins:{round}").into_bytes();
+                let at = model
+                    .iter()
+                    .position(|m| *m == pivot)
+                    .map(|p| p + usize::from(after));
+                assert_eq!(
+                    l.insert(&pivot, &new, after, -1),
+                    at.map(|_| model.len() + 1)
+                );
+                if let Some(at) = at {
+                    model.insert(at, new);
+                }
+                let k = rng.gen_range(0..model.len());
+                let victim = model[k].clone();
+                let count: i64 = rng.gen_range(-1..=1);
+                let removed = l.remove(&victim, count, -1);
+                let mut left = if count == 0 { usize::MAX } else { 1 };
+                let mut gone = 0;
+                if count >= 0 {
+                    let mut x = 0;
+                    while x < model.len() && left > 0 {
+                        if model[x] == victim {
+                            model.remove(x);
+                            left -= 1;
+                            gone += 1;
+                        } else {
+                            x += 1;
+                        }
+                    }
+                } else if let Some(x) = model.iter().rposition(|m| *m == victim) {
+                    model.remove(x);
+                    gone = 1;
+                }
+                assert_eq!(removed, gone, "round {round}");
             }
             assert_eq!(l.len(), model.len());
             assert_window(&l);
