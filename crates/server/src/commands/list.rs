@@ -533,10 +533,6 @@ fn lpos(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         i += 2;
     }
     let needle = args.get(2);
-    let values = read_list(ctx, args.get(1))?
-        .map(|l| l.to_vec())
-        .unwrap_or_default();
-    let len = values.len();
     let limit = if maxlen == 0 {
         usize::MAX
     } else {
@@ -549,22 +545,22 @@ fn lpos(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     let mut skip = rank.unsigned_abs() as usize - 1;
     let mut found = Vec::new();
-    let order: Box<dyn Iterator<Item = usize>> = if rank > 0 {
-        Box::new(0..len)
-    } else {
-        Box::new((0..len).rev())
-    };
-    for (scanned, idx) in order.enumerate() {
-        if scanned >= limit || found.len() >= want {
-            break;
-        }
-        if values[idx] == needle {
-            if skip > 0 {
-                skip -= 1;
-            } else {
-                found.push(idx as i64);
+    if let Some(l) = read_list(ctx, args.get(1))? {
+        let mut scanned = 0usize;
+        l.scan(rank < 0, |idx, item| {
+            if scanned >= limit || found.len() >= want {
+                return false;
             }
-        }
+            scanned += 1;
+            if item.eq_bytes(needle) {
+                if skip > 0 {
+                    skip -= 1;
+                } else {
+                    found.push(idx as i64);
+                }
+            }
+            true
+        });
     }
     if count.is_some() {
         ctx.out.array(found.len());

@@ -611,6 +611,39 @@ impl List {
         out
     }
 
+    /// Calls `f(index, element)` from the head, or from the tail when
+    /// `from_tail`, until it returns false; compressed nodes are decompressed
+    /// one at a time.
+    pub fn scan(&self, from_tail: bool, mut f: impl FnMut(usize, Item<'_>) -> bool) {
+        let nodes: Vec<&Node> = match self {
+            List::Listpack(n) => vec![&**n],
+            List::Quicklist(q) => q.nodes.iter().collect(),
+        };
+        if from_tail {
+            let mut idx = self.len();
+            for node in nodes.into_iter().rev() {
+                let items = node.items();
+                for item in items.iter_rev() {
+                    idx = idx.saturating_sub(1);
+                    if !f(idx, item) {
+                        return;
+                    }
+                }
+            }
+        } else {
+            let mut idx = 0;
+            for node in nodes {
+                let items = node.items();
+                for item in items.iter() {
+                    if !f(idx, item) {
+                        return;
+                    }
+                    idx += 1;
+                }
+            }
+        }
+    }
+
     /// The element at a non-negative index.
     pub fn get(&self, index: usize) -> Option<Vec<u8>> {
         self.range(index, index).pop()
