@@ -117,3 +117,81 @@ fn every_write_path_leaves_small_values_compact() {
     assert_compact(&mut c, "h2");
     assert_eq!(c.frame_line("HLEN h2"), Frame::int(11));
 }
+
+/// `list-compress-depth` decides how many nodes stay plain at each end of a
+/// long list; the rest are compressed (0, Redis's default, keeps two here).
+/// Contents read the same whatever the setting.
+#[test]
+fn list_compress_depth_controls_interior_compression() {
+    let server = support::start_cinnabar(&[]);
+    let mut c = server.connect();
+    let build = |c: &mut RawClient, key: &str| {
+        let batch: Vec<Vec<String>> = (0..100)
+            .map(|b| {
+                let mut cmd = vec!["RPUSH".to_string(), key.to_string()];
+                cmd.extend((0..1000).map(|i| format!("element:{:08}", b * 1000 + i)));
+                cmd
+            })
+            .collect();
+        for reply in c.pipeline(&batch) {
+            assert!(reply.as_integer().is_some(), "{reply:?}");
+        }
+    };
+    assert_eq!(
+        c.frame_line("CONFIG SET list-compress-depth 100000"),
+        Frame::ok()
+    );
+    assert_eq!(
+        c.frame_line("CONFIG GET list-compress-depth"),
+        Frame::array(vec![
+            Frame::bulk("list-compress-depth"),
+            Frame::bulk("100000")
+        ])
+    );
+    build(&mut c, "plain");
+    assert_eq!(
+        c.frame_line("CONFIG SET list-compress-depth 1"),
+        Frame::ok()
+    );
+    build(&mut c, "packed");
+    let (plain, packed) = (usage(&mut c, "plain"), usage(&mut c, "packed"));
+    assert!(packed * 2 < plain, "compressed {packed} vs plain {plain}");
+    for key in ["plain", "packed"] {
+        assert_eq!(c.frame(&["LLEN", key]), Frame::int(100_000));
+        assert_eq!(
+            c.frame(&["LINDEX", key, "54321"]),
+            Frame::bulk("element:00054321")
+        );
+        assert_eq!(
+            c.frame(&["LPOS", key, "element:00077777"]),
+            Frame::int(77_777)
+        );
+        assert_eq!(c.frame(&["LSET", key, "50000", "middle"]), Frame::ok());
+        assert_eq!(
+            c.frame(&["LINSERT", key, "BEFORE", "middle", "before-middle"]),
+            Frame::int(100_001)
+        );
+        assert_eq!(
+            c.frame(&["LRANGE", key, "49999", "50001"]),
+            Frame::array(vec![
+                Frame::bulk("element:00049999"),
+                Frame::bulk("before-middle"),
+                Frame::bulk("middle"),
+            ])
+        );
+        assert_eq!(c.frame(&["LREM", key, "0", "before-middle"]), Frame::int(1));
+        assert_eq!(c.frame(&["RPOP", key]), Frame::bulk("element:00099999"));
+        assert_eq!(c.frame(&["LPOP", key]), Frame::bulk("element:00000000"));
+    }
+    // Back to the default: edits still read back the same.
+    assert_eq!(
+        c.frame_line("CONFIG SET list-compress-depth 0"),
+        Frame::ok()
+    );
+    assert_eq!(c.frame_line("LTRIM packed 10 -11"), Frame::ok());
+    assert_eq!(c.frame_line("LLEN packed"), Frame::int(99_978));
+    assert_eq!(
+        c.frame_line("LINDEX packed 0"),
+        Frame::bulk("element:00000011")
+    );
+}
