@@ -351,7 +351,7 @@ impl Quicklist {
             }
             node.lp_bytes = node.lp_bytes.saturating_sub(take * size);
             removed += take;
-            self.count -= take;
+            self.count = self.count.saturating_sub(take);
             edited.push(i);
         }
         let before = self.nodes.len();
