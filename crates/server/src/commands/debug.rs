@@ -97,9 +97,10 @@ fn object(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
 fn object_line(e: &Entry, now_ms: i64) -> String {
     let value = e.value();
     // Redis shares the objects of the integers 0..9999; they never die.
-    let refcount: i64 = match value {
-        ValueRef::Int(i) if (0..10_000).contains(&i) => i64::from(i32::MAX),
-        _ => 1,
+    let refcount: i64 = if e.is_shared_int() {
+        i64::from(i32::MAX)
+    } else {
+        1
     };
     let serialized = match value {
         ValueRef::Int(i) => serialized_int_len(i),

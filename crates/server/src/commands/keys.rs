@@ -297,7 +297,13 @@ fn copy(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         Copied::Embstr(b) => ctx
             .db
             .set_in(dst_db, newkey, NewValue::Embstr(&b), expire)?,
-        Copied::Int(i) => ctx.db.set_in(dst_db, newkey, NewValue::Int(i), expire)?,
+        Copied::Int(i) => {
+            ctx.db.set_in(dst_db, newkey, NewValue::Int(i), expire)?;
+            // Redis duplicates the value object, so the copy is never shared.
+            if let Some(e) = ctx.db.lookup_in(dst_db, newkey)? {
+                e.mark_unshared();
+            }
+        }
         Copied::Object(o) => ctx.db.set_in(dst_db, newkey, NewValue::Object(o), expire)?,
     }
     ctx.out.int(1);
@@ -328,8 +334,6 @@ fn touch(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 /// Redis shares one integer object per value in 0..10000, reported with this count.
 const SHARED_REFCOUNT: i64 = i32::MAX as i64;
-/// Number of shared integer objects.
-const SHARED_INTEGERS: i64 = 10_000;
 
 const IDLETIME_UNDER_LFU: &str = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 const FREQ_WITHOUT_LFU: &str = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
@@ -364,8 +368,11 @@ fn object_encoding(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 // default maxmemory settings), so their count is the shared-object marker.
 fn object_refcount(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     with_object(ctx, args, |e, out, _, _| {
-        let shared = matches!(e.value(), ValueRef::Int(i) if (0..SHARED_INTEGERS).contains(&i));
-        out.int(if shared { SHARED_REFCOUNT } else { 1 });
+        out.int(if e.is_shared_int() {
+            SHARED_REFCOUNT
+        } else {
+            1
+        });
         Ok(())
     })
 }

@@ -27,6 +27,11 @@ const KIND_INT: u8 = 1;
 const KIND_OBJECT: u8 = 2;
 const KIND_EMBEDDED: u8 = 3;
 const HAS_EXPIRE: u8 = 0b100;
+/// An `int` value that Redis would hold in its own object rather than a shared
+/// one (a COPY of a small integer), so OBJECT REFCOUNT says 1.
+const UNSHARED: u8 = 0b1000;
+/// Redis shares one object per integer in `0..SHARED_INTEGERS`.
+const SHARED_INTEGERS: i64 = 10_000;
 
 /// Longest string stored inline with the `embstr` encoding (Redis's limit).
 pub const EMBSTR_MAX: usize = 44;
@@ -326,6 +331,23 @@ impl Entry {
         self.object_ptr().map(|p| unsafe { &mut *p })
     }
 
+    /// True when the value is an integer Redis would hold in one of its shared
+    /// objects (OBJECT REFCOUNT then reports `i32::MAX`).
+    pub fn is_shared_int(&self) -> bool {
+        self.flags() & UNSHARED == 0
+            && matches!(self.value(), ValueRef::Int(i) if (0..SHARED_INTEGERS).contains(&i))
+    }
+
+    /// Marks an integer value as held in its own object (COPY duplicates the
+    /// value object in Redis, even a shared integer).
+    pub fn mark_unshared(&mut self) {
+        if self.flags() & KIND_MASK == KIND_INT {
+            if let Some(flags) = self.blob.as_mut_slice().first_mut() {
+                *flags |= UNSHARED;
+            }
+        }
+    }
+
     /// True when the value is a collection embedded in the entry.
     #[inline]
     pub fn is_embedded(&self) -> bool {
@@ -436,6 +458,10 @@ impl Entry {
                 if let Some(tail) = bytes.get_mut(len.saturating_sub(8)..) {
                     if tail.len() == 8 {
                         tail.copy_from_slice(&i.to_le_bytes());
+                        // A new integer value is a shared object again in Redis.
+                        if let Some(flags) = bytes.first_mut() {
+                            *flags &= !UNSHARED;
+                        }
                         return;
                     }
                 }
@@ -476,7 +502,7 @@ impl Entry {
         let layout = self.layout();
         let inline = self.blob.as_slice().get(layout.key_end..).unwrap_or(&[]);
         let blob = Self::build_blob(
-            self.flags() & KIND_MASK,
+            self.flags() & (KIND_MASK | UNSHARED),
             self.access(),
             key,
             self.expire(),
@@ -505,7 +531,7 @@ impl Entry {
                 let bytes = self.blob.as_slice();
                 let key = bytes.get(layout.key_start..layout.key_end).unwrap_or(&[]);
                 let inline = bytes.get(layout.key_end..).unwrap_or(&[]);
-                let kind = self.flags() & KIND_MASK;
+                let kind = self.flags() & (KIND_MASK | UNSHARED);
                 if let Some(blob) = Self::build_blob(kind, self.access(), key, expire_ms, inline) {
                     self.blob = blob;
                 }
