@@ -2,7 +2,8 @@
 //!
 //! A blocking handler that finds nothing to take calls [`Ctx::block_on`]; the
 //! dispatcher then registers a [`Waiter`] on each key while the command's shard locks
-//! are still held. A write that adds data to a key calls [`Db::signal_ready`]; before
+//! are still held. A write recorded on a key somebody waits on makes it ready
+//! (`exec::publish`); before
 //! that write's locks are released, [`serve_ready`] runs the first waiters' commands
 //! again on their behalf (first come, first served per key) and mails the replies to
 //! the waiters' workers. When a waiter's command needs shards the writer does not
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use cinnabar_resp::{Args, ReplyBuf};
 
 use crate::client::{flag, Client};
-use crate::dispatch::{Ctx, Db};
+use crate::exec::{Ctx, Db};
 use crate::keyspace::blocking::{TimeoutReply, Waiter};
 use crate::server::{Mail, Server};
 use crate::stats::WorkerStats;
@@ -212,7 +213,7 @@ fn run_for_waiter(
     def: &'static crate::commands::CommandDef,
     args: &Args<'_>,
 ) -> Option<Vec<u8>> {
-    let handler = def.handler?;
+    def.handler?;
     let mut client = Client::new(w.client.clone(), true);
     client.db = w.db;
     let mut out = ReplyBuf::with_resp3(w.resp3);
@@ -227,12 +228,9 @@ fn run_for_waiter(
         serving: true,
         block: None,
     };
-    let result = handler(&mut ctx, args);
+    let result = crate::exec::call(&mut ctx, args);
     let blocked_again = ctx.block.is_some();
-    let Ctx {
-        db: mut inner_db, ..
-    } = ctx;
-    inner_db.end_command(true);
+    let Ctx { db: inner_db, .. } = ctx;
     db.locked = inner_db.locked;
     db.ready.extend(inner_db.ready);
     if blocked_again {

@@ -9,280 +9,15 @@ use std::time::Instant;
 
 use cinnabar_resp::{Args, ReplyBuf};
 
-use crate::blocking::BlockRequest;
 use crate::client::{Client, ReplyMode};
 use crate::commands::{find_subcommand, flags, CommandDef, Keys};
 use crate::error::{CmdError, CmdResult};
 use crate::keyspace::blocking::TimeoutReply;
-use crate::keyspace::{Entry, Locked, NewValue};
+use crate::keyspace::Locked;
 use crate::server::{Server, SlowEntry};
 use crate::stats::{bump, WorkerStats};
 
-/// Everything a handler can reach while it runs.
-pub struct Ctx<'a> {
-    /// The server.
-    pub srv: &'static Server,
-    /// The calling client.
-    pub client: &'a mut Client,
-    /// Where replies go.
-    pub out: &'a mut ReplyBuf,
-    /// Access to the keys this command locked, in the selected database.
-    pub db: Db<'a>,
-    /// The command being run.
-    pub cmd: &'static CommandDef,
-    /// True when the command runs on behalf of a blocked client being served: a
-    /// handler that finds nothing to take must then ask to block again.
-    pub serving: bool,
-    /// Set by a handler that wants its client to block.
-    pub block: Option<BlockRequest>,
-}
-
-impl Ctx<'_> {
-    /// Asks for the client to block on `keys` until `deadline_ms` (see
-    /// `blocking.rs`); the handler must not write a reply when it calls this.
-    pub fn block_on(
-        &mut self,
-        keys: Vec<Vec<u8>>,
-        deadline_ms: Option<i64>,
-        timeout_reply: TimeoutReply,
-    ) {
-        self.block = Some(BlockRequest {
-            keys,
-            deadline_ms,
-            timeout_reply,
-        });
-    }
-
-    /// The clock for expiry decisions, fixed for the whole command.
-    #[inline]
-    pub fn now_ms(&self) -> i64 {
-        self.db.now_ms
-    }
-
-    /// Switches the selected database for the client and for this command.
-    pub fn select(&mut self, db: usize) {
-        self.client.db = db;
-        self.db.index = db;
-        self.client.shared.db.store(db as u32, Relaxed);
-    }
-}
-
-/// A command's view of the keyspace: the shard locks it holds, the selected
-/// database and the command's clock. Kept apart from the reply buffer so a handler
-/// can hold an entry while it writes its reply.
-pub struct Db<'a> {
-    /// The shard locks held for this command's keys.
-    pub locked: Locked<'static>,
-    /// The selected database.
-    pub index: usize,
-    /// The clock for expiry decisions, fixed for the whole command.
-    pub now_ms: i64,
-    /// This worker's counters.
-    pub stats: &'a WorkerStats,
-    /// False under CLIENT NO-TOUCH.
-    pub touch: bool,
-    /// Keys written by this command that blocked clients wait on, as (db, key).
-    pub ready: Vec<(usize, Vec<u8>)>,
-    /// Keys looked up for writing while some client watches keys: their
-    /// watchers are touched when the command ends, unless the handler reports
-    /// with [`Db::unmodified`] that it changed nothing (as Redis signals only
-    /// real modifications).
-    pending_touch: Vec<(usize, Vec<u8>)>,
-    /// Keys looked up for writing whose value is (or may become) a small
-    /// collection embedded in its entry: a write unpacks it, and
-    /// [`Db::end_command`] packs it again.
-    repack: crate::keyspace::repack::RepackList,
-}
-
-impl<'a> Db<'a> {
-    /// A command's view over `locked`.
-    pub fn new(
-        locked: Locked<'static>,
-        index: usize,
-        now_ms: i64,
-        stats: &'a WorkerStats,
-        touch: bool,
-    ) -> Db<'a> {
-        Db {
-            locked,
-            index,
-            now_ms,
-            stats,
-            touch,
-            ready: Vec::new(),
-            pending_touch: Vec::new(),
-            repack: Default::default(),
-        }
-    }
-
-    /// Work due when a handler returns, whatever its result: small collections
-    /// it unpacked go back into their entries, then (on success only, as Redis
-    /// signals only real modifications) WATCH is told about the writes.
-    pub fn end_command(&mut self, succeeded: bool) {
-        let (locked, now_ms) = (&mut self.locked, self.now_ms);
-        self.repack.drain(|db, slot, key| {
-            if let Ok(Some(e)) = locked.get_in_slot(db, slot, key, now_ms) {
-                e.pack();
-            }
-        });
-        if succeeded {
-            self.flush_touches();
-        } else {
-            self.pending_touch.clear();
-        }
-    }
-
-    /// Tells WATCH that the command left `key` (looked up for writing) as it
-    /// was: SADD of an existing member, HDEL of missing fields, ...
-    pub fn unmodified(&mut self, key: &[u8]) {
-        let db = self.index;
-        self.pending_touch.retain(|(d, k)| !(*d == db && k == key));
-    }
-
-    /// Touches the watchers of the keys still pending (see [`Db::unmodified`]).
-    fn flush_touches(&mut self) {
-        for (db, key) in std::mem::take(&mut self.pending_touch) {
-            self.locked.touch(db, &key);
-        }
-    }
-
-    /// Notes that `key` (in the selected database) received data blocked clients may
-    /// be waiting for; they are served before this command's locks are released.
-    pub fn signal_ready(&mut self, key: &[u8]) {
-        self.signal_ready_in(self.index, key);
-    }
-
-    /// [`signal_ready`](Self::signal_ready) for another database.
-    pub fn signal_ready_in(&mut self, db: usize, key: &[u8]) {
-        let shard = self.locked.shard_of(key);
-        let waiting = self
-            .locked
-            .shard_mut(shard)
-            .is_some_and(|s| s.blocked.has_waiters(db, key));
-        if waiting && !self.ready.iter().any(|(d, k)| *d == db && k == key) {
-            self.ready.push((db, key.to_vec()));
-        }
-    }
-
-    /// The access value stored on touched keys (LRU clock).
-    #[inline]
-    pub fn access_now(&self) -> u32 {
-        crate::clock::lru_clock(self.now_ms)
-    }
-
-    /// Looks a key up for reading: counts a hit or miss and refreshes its access time.
-    pub fn lookup_read(&mut self, key: &[u8]) -> Result<Option<&mut Entry>, CmdError> {
-        let access = self.access_now();
-        let touch = self.touch;
-        match self.locked.get(self.index, key, self.now_ms)? {
-            Some(e) => {
-                bump(&self.stats.keyspace_hits, 1);
-                if touch {
-                    e.set_access(access);
-                }
-                Ok(Some(e))
-            }
-            None => {
-                bump(&self.stats.keyspace_misses, 1);
-                Ok(None)
-            }
-        }
-    }
-
-    /// Looks a key up for writing (no hit/miss accounting).
-    pub fn lookup_write(&mut self, key: &[u8]) -> Result<Option<&mut Entry>, CmdError> {
-        let access = self.access_now();
-        // Looking a key up to write it counts as modifying it for WATCH (when
-        // anyone watches anything at all).
-        if self.locked.keyspace().watching.load(Relaxed) > 0
-            && self.locked.exists(self.index, key, self.now_ms)?
-        {
-            let db = self.index;
-            if !self.pending_touch.iter().any(|(d, k)| *d == db && k == key) {
-                self.pending_touch.push((db, key.to_vec()));
-            }
-        }
-        let slot = self.locked.slot_of(key);
-        let found = self
-            .locked
-            .get_in_slot(self.index, slot, key, self.now_ms)?;
-        if let Some(e) = found {
-            e.set_access(access);
-            if e.is_embedded() || e.could_embed() {
-                self.repack.add(self.index, slot, key);
-            }
-            return Ok(Some(e));
-        }
-        Ok(None)
-    }
-
-    /// Looks a key up in another database (MOVE, COPY ... DB), without touching it.
-    pub fn lookup_in(&mut self, db: usize, key: &[u8]) -> Result<Option<&mut Entry>, CmdError> {
-        Ok(self.locked.get(db, key, self.now_ms)?)
-    }
-
-    /// True when the key exists in the selected database.
-    pub fn exists(&mut self, key: &[u8]) -> Result<bool, CmdError> {
-        Ok(self.locked.exists(self.index, key, self.now_ms)?)
-    }
-
-    /// Stores a value, replacing the key's old value and expire.
-    pub fn set(&mut self, key: &[u8], value: NewValue<'_>, expire_ms: Option<i64>) -> CmdResult {
-        let access = self.access_now();
-        let old = self.locked.set(self.index, key, value, expire_ms, access)?;
-        // A logically expired value replaced without a lookup first still
-        // counts as expired, as the lookup would have counted it.
-        if old.is_some_and(|e| e.is_expired(self.now_ms)) {
-            self.locked.expired += 1;
-        }
-        Ok(())
-    }
-
-    /// Stores a value in database `db`.
-    pub fn set_in(
-        &mut self,
-        db: usize,
-        key: &[u8],
-        value: NewValue<'_>,
-        expire_ms: Option<i64>,
-    ) -> CmdResult {
-        let access = self.access_now();
-        self.locked.set(db, key, value, expire_ms, access)?;
-        Ok(())
-    }
-
-    /// Deletes a key; true when it existed (an expired key counts as absent).
-    pub fn remove(&mut self, key: &[u8]) -> Result<bool, CmdError> {
-        self.remove_in(self.index, key)
-    }
-
-    /// Deletes a key from database `db`.
-    pub fn remove_in(&mut self, db: usize, key: &[u8]) -> Result<bool, CmdError> {
-        if !self.locked.exists(db, key, self.now_ms)? {
-            return Ok(false);
-        }
-        Ok(self.locked.remove(db, key)?.is_some())
-    }
-
-    /// Takes a key's entry out of database `db` (RENAME, MOVE).
-    pub fn take_in(&mut self, db: usize, key: &[u8]) -> Result<Option<Entry>, CmdError> {
-        if !self.locked.exists(db, key, self.now_ms)? {
-            return Ok(None);
-        }
-        Ok(self.locked.remove(db, key)?)
-    }
-
-    /// Puts a built entry into database `db`, replacing any entry under its key.
-    pub fn put_in(&mut self, db: usize, entry: Entry) -> CmdResult {
-        self.locked.insert_entry(db, entry)?;
-        Ok(())
-    }
-
-    /// Sets or clears a key's expire; false when the key does not exist.
-    pub fn set_expire(&mut self, key: &[u8], expire_ms: Option<i64>) -> Result<bool, CmdError> {
-        Ok(self.locked.set_expire(self.index, key, expire_ms)?)
-    }
-}
+pub use crate::exec::{Ctx, Db};
 
 /// What the connection should do after a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -395,7 +130,6 @@ pub fn execute(
     } else {
         crate::blocking::serve_ready(srv, stats, &mut db)
     };
-    let expired = db.locked.expired;
     drop(db);
     if !deferred.is_empty() {
         crate::blocking::serve_deferred(srv, stats, deferred, now_ms);
@@ -405,9 +139,6 @@ pub fn execute(
     }
     let elapsed = crate::clock::command_end(started);
 
-    if expired > 0 {
-        bump(&stats.expired_keys, expired);
-    }
     bump(&stats.commands, 1);
     if let Some(s) = stats.cmd.get(id) {
         bump(&s.calls, 1);
@@ -487,10 +218,7 @@ fn run_locked<'s>(
         serving: false,
         block: None,
     };
-    let result = match def.handler {
-        Some(h) => h(&mut ctx, args),
-        None => Err(CmdError::Syntax),
-    };
+    let result = crate::exec::call(&mut ctx, args);
     let mut blocked = false;
     if let (Ok(()), Some(req)) = (&result, ctx.block.take()) {
         if may_block {
@@ -505,8 +233,7 @@ fn run_locked<'s>(
     }
     // Rebuilt so the returned view keeps the caller's lifetime, not the
     // handler context's.
-    let Ctx { db: mut inner, .. } = ctx;
-    inner.end_command(result.is_ok());
+    let Ctx { db: inner, .. } = ctx;
     let mut db = Db::new(inner.locked, inner.index, inner.now_ms, stats, inner.touch);
     db.ready = inner.ready;
     (result, blocked, db)

@@ -13,6 +13,7 @@ pub mod config;
 pub mod config_apply;
 pub mod dispatch;
 pub mod error;
+pub mod exec;
 pub mod glob;
 pub mod keyspace;
 pub mod log;

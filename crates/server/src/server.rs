@@ -138,6 +138,10 @@ pub struct Server {
     pub bound_port: AtomicUsize,
     /// TCP listeners replaced at run time (CONFIG SET port / bind).
     pub listeners: crate::net::ListenerControl,
+    /// Consumers of every command's effects beyond the built-in ones
+    /// (`exec::publish`): keyspace notifications, client tracking and the
+    /// propagation stream register here.
+    pub effect_sinks: Vec<Box<dyn crate::exec::EffectSink>>,
 }
 
 impl Server {
@@ -174,6 +178,7 @@ impl Server {
             peak_memory: AtomicUsize::new(0),
             bound_port: AtomicUsize::new(0),
             listeners: crate::net::ListenerControl::default(),
+            effect_sinks: Vec::new(),
         }
     }
 

@@ -48,6 +48,9 @@ pub struct WorkerStats {
     pub error_replies: AtomicU64,
     /// Active expiry cycles that hit their time limit.
     pub expire_cycle_timeouts: AtomicU64,
+    /// Changes to the dataset (Redis's dirty counter), from the effects
+    /// record; CONFIG RESETSTAT leaves it alone, as Redis does.
+    pub dirty: AtomicU64,
     /// Error replies by error code (rare path).
     pub errors_by_code: Mutex<HashMap<String, u64>>,
 }
@@ -65,6 +68,7 @@ impl WorkerStats {
             keyspace_misses: AtomicU64::new(0),
             error_replies: AtomicU64::new(0),
             expire_cycle_timeouts: AtomicU64::new(0),
+            dirty: AtomicU64::new(0),
             errors_by_code: Mutex::new(HashMap::new()),
         }
     }

@@ -137,7 +137,7 @@ pub fn remove_members<T>(
         ctx.db.remove(key)?;
     }
     if removed == 0 {
-        ctx.db.unmodified(key);
+        // (no effect recorded: nothing changed)
     }
     ctx.out.int(removed);
     Ok(())

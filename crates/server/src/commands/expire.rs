@@ -160,7 +160,7 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, seconds: bool, relative: b
         }
     };
     if !allowed(conditions, current, when) {
-        ctx.db.unmodified(key);
+        // (no effect recorded: nothing changed)
         ctx.out.int(0);
         return Ok(());
     }
@@ -246,7 +246,7 @@ fn persist(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if had_expire {
         ctx.db.set_expire(key, None)?;
     } else {
-        ctx.db.unmodified(key);
+        // (no effect recorded: nothing changed)
     }
     ctx.out.int(i64::from(had_expire));
     Ok(())

@@ -398,7 +398,7 @@ fn zset_add(
             }
         }
         if added > 0 {
-            ctx.db.signal_ready(key);
+            // TODO-EFFECT ready
         }
     }
     Ok(if ch { added + updated } else { added })

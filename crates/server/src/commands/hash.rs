@@ -217,7 +217,7 @@ fn hsetnx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         Ok(true)
     })?;
     if !set {
-        ctx.db.unmodified(args.get(1));
+        // (no effect recorded: nothing changed)
     }
     ctx.out.int(i64::from(set));
     Ok(())

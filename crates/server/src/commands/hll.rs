@@ -188,7 +188,7 @@ fn pfadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         return Err(corrupt());
     }
     if !updated {
-        ctx.db.unmodified(key);
+        // (no effect recorded: nothing changed)
     }
     ctx.out.int(i64::from(updated));
     Ok(())

@@ -372,7 +372,7 @@ fn persistence_section(srv: &Server, stats: &StatTotals, r: &mut Report) {
     r.field("current_save_keys_total", 0);
     r.field(
         "rdb_changes_since_last_save",
-        stats.writes.saturating_sub(DIRTY_AT_SAVE.load(Relaxed)),
+        stats.dirty.saturating_sub(DIRTY_AT_SAVE.load(Relaxed)),
     );
     r.field("rdb_bgsave_in_progress", 0);
     r.field("rdb_last_save_time", srv.lastsave.load(Relaxed));
@@ -524,8 +524,8 @@ struct StatTotals {
     hits: u64,
     misses: u64,
     error_replies: u64,
-    /// Successful calls of write commands (stands in for Redis's dirty counter).
-    writes: u64,
+    /// Changes to the dataset (Redis's dirty counter), from the effects record.
+    dirty: u64,
     cmd: Vec<CmdTotals>,
     errors: Vec<(String, u64)>,
 }
@@ -556,6 +556,7 @@ impl StatTotals {
             t.hits += s.keyspace_hits.load(Relaxed);
             t.misses += s.keyspace_misses.load(Relaxed);
             t.error_replies += s.error_replies.load(Relaxed);
+            t.dirty += s.dirty.load(Relaxed);
             for (total, c) in t.cmd.iter_mut().zip(s.cmd.iter()) {
                 total.calls += c.calls.load(Relaxed);
                 total.usec += c.usec.load(Relaxed);
@@ -567,28 +568,17 @@ impl StatTotals {
             }
         }
         t.errors = errors.into_iter().collect();
-        t.writes = write_calls(srv, &t.cmd);
         t
     }
 }
 
-fn write_calls(srv: &Server, cmd: &[CmdTotals]) -> u64 {
-    srv.commands
-        .full
-        .iter()
-        .zip(cmd)
-        .filter(|((_, def), _)| def.has(WRITE))
-        .map(|(_, c)| c.calls.saturating_sub(c.failed))
-        .sum()
-}
-
-/// The write-call count at the last save (so `rdb_changes_since_last_save`
+/// The dirty count at the last save (so `rdb_changes_since_last_save`
 /// restarts from zero after a save).
 static DIRTY_AT_SAVE: AtomicU64 = AtomicU64::new(0);
 
 /// Records that the dataset was just saved: resets `rdb_changes_since_last_save`.
 pub fn mark_saved(srv: &Server) {
-    DIRTY_AT_SAVE.store(StatTotals::collect(srv).writes, Relaxed);
+    DIRTY_AT_SAVE.store(StatTotals::collect(srv).dirty, Relaxed);
 }
 
 /// Mean remaining TTL in milliseconds of a sample of the keys with an expire.

@@ -220,10 +220,19 @@ fn randomkey(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
                 return Ok(());
             }
             Some((_, true)) => {
-                let before = locked.expired;
                 purge_expired(locked, shard, db, now);
+                // A lock taken here publishes its expiries itself; under
+                // EXEC's locks they go out with this command's effects.
                 if report {
-                    bump(&ctx.db.stats.expired_keys, locked.expired - before);
+                    let mut ready = Vec::new();
+                    crate::exec::publish::publish(
+                        ctx.srv,
+                        locked,
+                        &mut ready,
+                        ctx.db.stats,
+                        db,
+                        None,
+                    );
                 }
             }
             None => {}

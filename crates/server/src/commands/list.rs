@@ -240,7 +240,7 @@ fn push_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, end: End, create: bool) -> C
             return Ok(());
         }
     };
-    ctx.db.signal_ready(key);
+    // TODO-EFFECT ready
     ctx.out.int(len as i64);
     Ok(())
 }
@@ -441,7 +441,7 @@ fn linsert(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         .insert(args.get(3), args.get(4), after, fill)
         .map_or(-1, |n| n as i64);
     if n < 0 {
-        ctx.db.unmodified(args.get(1));
+        // (no effect recorded: nothing changed)
     }
     ctx.out.int(n);
     Ok(())
@@ -464,7 +464,7 @@ fn lrem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         ctx.db.remove(key)?;
     }
     if removed == 0 {
-        ctx.db.unmodified(key);
+        // (no effect recorded: nothing changed)
     }
     ctx.out.int(removed as i64);
     Ok(())
@@ -607,7 +607,7 @@ fn move_one(
                 .set(dst, NewValue::Object(Box::new(Object::List(l))), None)?;
         }
     }
-    ctx.db.signal_ready(dst);
+    // TODO-EFFECT ready
     Ok(Some(value))
 }
 

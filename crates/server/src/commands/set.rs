@@ -130,7 +130,7 @@ fn sadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         }
     }
     if added == 0 {
-        ctx.db.unmodified(key);
+        // (no effect recorded: nothing changed)
     }
     ctx.out.int(added);
     Ok(())
@@ -324,7 +324,7 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             Some(e) => set_of(e)?.contains(member),
             None => false,
         };
-        ctx.db.unmodified(src);
+        // (no effect recorded: nothing changed)
         ctx.out.int(i64::from(found));
         return Ok(());
     }
@@ -339,8 +339,8 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     match removed {
         (false, _) => {
-            ctx.db.unmodified(src);
-            ctx.db.unmodified(dst);
+            // (no effect recorded: nothing changed)
+            // (no effect recorded: nothing changed)
             ctx.out.int(0);
             return Ok(());
         }

@@ -462,7 +462,7 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, readonly: bool) -> CmdResult
                 let list = stored_list(&values, fill);
                 ctx.db
                     .set(dest, NewValue::Object(Box::new(Object::List(list))), None)?;
-                ctx.db.signal_ready(dest);
+                // TODO-EFFECT ready
             }
             ctx.out.int(output_len as i64);
         }

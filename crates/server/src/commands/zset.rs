@@ -211,7 +211,7 @@ pub fn signal_zset_ready(db: &mut Db<'_>, key: &[u8]) {
             })
     });
     if waiting {
-        db.signal_ready(key);
+        // TODO-EFFECT ready
     }
 }
 
@@ -350,7 +350,7 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, mut flags: AddFlags) -> CmdR
         }
     }
     if added + updated == 0 {
-        ctx.db.unmodified(key);
+        // (no effect recorded: nothing changed)
     }
     if flags.incr {
         if processed > 0 {
@@ -401,7 +401,7 @@ fn zrem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         ctx.db.remove(key)?;
     }
     if deleted == 0 {
-        ctx.db.unmodified(key);
+        // (no effect recorded: nothing changed)
     }
     ctx.out.int(deleted);
     Ok(())

@@ -318,7 +318,7 @@ fn zremrange_generic(
         ctx.db.remove(key)?;
     }
     if removed == 0 {
-        ctx.db.unmodified(key);
+        // (no effect recorded: nothing changed)
     }
     ctx.out.int(removed as i64);
     Ok(())

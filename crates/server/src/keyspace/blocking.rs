@@ -121,6 +121,15 @@ impl BlockedKeys {
         !self.queues.is_empty() && self.queues.contains_key(&(db, key.to_vec()))
     }
 
+    /// The keys of database `db` that someone waits on (SWAPDB wakes them).
+    pub fn keys_in(&self, db: usize) -> Vec<Vec<u8>> {
+        self.queues
+            .keys()
+            .filter(|(d, _)| *d == db)
+            .map(|(_, k)| k.clone())
+            .collect()
+    }
+
     /// Appends a waiter to a key's queue.
     pub fn add(&mut self, db: usize, key: &[u8], waiter: Arc<Waiter>) {
         self.queues

@@ -9,6 +9,7 @@
 
 pub mod blob;
 pub mod blocking;
+pub mod effects;
 pub mod entry;
 pub mod expire;
 pub mod repack;
@@ -22,6 +23,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use hashbrown::HashTable;
 use parking_lot::{Mutex, MutexGuard};
 
+pub use effects::{Effect, EffectLog};
 pub use entry::{Entry, NewValue, ValueRef};
 pub use slot::{key_slot, SLOTS};
 
@@ -233,7 +235,7 @@ impl Keyspace {
             first: None,
             rest: Vec::new(),
             all: false,
-            expired: 0,
+            effects: EffectLog::take_spare(),
             slot_hint: None,
         }
     }
@@ -304,8 +306,9 @@ pub struct Locked<'a> {
     first: Option<(usize, MutexGuard<'a, Shard>)>,
     rest: Vec<(usize, MutexGuard<'a, Shard>)>,
     all: bool,
-    /// Keys removed by lazy expiry while these locks were held.
-    pub expired: u64,
+    /// What the commands run under these locks changed, in order (lazy expiry
+    /// included); published by the execution core while the locks are held.
+    pub effects: EffectLog,
     /// The slot of the key [`Keyspace::lock_key`] locked, by the address and
     /// length of its bytes: a single-key command then computes CRC16 once.
     slot_hint: Option<(usize, usize, usize)>,
@@ -322,7 +325,21 @@ pub enum AccessError {
     KeyTooLong,
 }
 
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        EffectLog::give_back(std::mem::take(&mut self.effects));
+    }
+}
+
 impl<'a> Locked<'a> {
+    /// Number of keys deleted by expiry recorded from `from` on.
+    pub fn expired_since(&self, from: usize) -> u64 {
+        self.effects
+            .since(from)
+            .filter(|e| e.event == effects::EXPIRED)
+            .count() as u64
+    }
+
     /// The keyspace these locks belong to.
     pub fn keyspace(&self) -> &'a Keyspace {
         self.ks
@@ -533,7 +550,7 @@ impl<'a> Locked<'a> {
         };
         if expired {
             self.remove(db, key)?;
-            self.expired += 1;
+            self.effects.record(db, key, effects::EXPIRED, 0);
             return Ok(None);
         }
         let table = self.slot_table_at(db, slot, false)?;
@@ -575,7 +592,6 @@ impl<'a> Locked<'a> {
         let hasher = &self.ks.hasher;
         let hash = hasher.hash_one(entry.key());
         let new_volatile = entry.expire().is_some();
-        self.touch(db, entry.key());
         let Some(table) = self.slot_table_at(db, slot, true)? else {
             return Err(AccessError::NoSuchDb);
         };
@@ -625,7 +641,6 @@ impl<'a> Locked<'a> {
                 d.volatile = d.volatile.saturating_sub(1);
             }
         }
-        self.touch(db, key);
         Ok(Some(removed))
     }
 
@@ -650,7 +665,6 @@ impl<'a> Locked<'a> {
         if let Some(d) = self.counts(db, key) {
             d.volatile = (d.volatile as i64 + delta) as usize;
         }
-        self.touch(db, key);
         Ok(true)
     }
 }
@@ -696,7 +710,7 @@ mod tests {
         let mut l = ks.lock_key(b"a");
         assert!(l.get(1, b"a", 99).expect("locked").is_some());
         assert!(l.get(1, b"a", 100).expect("locked").is_none());
-        assert_eq!(l.expired, 1);
+        assert_eq!(l.expired_since(0), 1);
         drop(l);
         assert_eq!(ks.db_counts(1), (0, 0));
     }
