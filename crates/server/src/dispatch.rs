@@ -155,7 +155,7 @@ pub fn execute(
     bump(&client.shared.commands, 1);
     maybe_slowlog(srv, client, def, args, elapsed, now_ms);
     if srv.monitors.load(Relaxed) > 0 && !def.has(flags::SKIP_MONITOR) && !def.has(flags::ADMIN) {
-        crate::commands::server::feed_monitors(srv, client, args, now_ms);
+        crate::monitor::feed_monitors(srv, client, args, now_ms);
     }
     finish_reply(client, out, reply_start);
     if blocked {
@@ -298,7 +298,7 @@ fn run_exec<'s>(
         bump(&stats.commands, 1);
         if srv.monitors.load(Relaxed) > 0 && !def.has(flags::SKIP_MONITOR) && !def.has(flags::ADMIN)
         {
-            crate::commands::server::feed_monitors(srv, client, &args, db.now_ms);
+            crate::monitor::feed_monitors(srv, client, &args, db.now_ms);
         }
     }
     client.shared.set_flag(crate::client::flag::MULTI, false);

@@ -19,6 +19,7 @@ pub mod keyspace;
 pub mod log;
 pub mod lzf;
 pub mod memory;
+pub mod monitor;
 pub mod multi;
 pub mod net;
 pub mod server;

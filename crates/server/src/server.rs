@@ -121,7 +121,7 @@ pub struct Server {
     /// Number of blocked clients.
     pub blocked_clients: AtomicUsize,
     /// The clients in MONITOR mode, and where their connections live.
-    pub monitor_list: Mutex<Vec<crate::commands::server::MonitorTarget>>,
+    pub monitor_list: Mutex<Vec<crate::monitor::MonitorTarget>>,
     /// Set when the server should exit.
     pub shutdown: AtomicBool,
     /// `requirepass` (None: no password).

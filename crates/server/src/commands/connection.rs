@@ -128,7 +128,7 @@ pub fn reset_connection(ctx: &mut Ctx<'_>) {
     if shared.has_flag(flag::MONITOR) {
         shared.set_flag(flag::MONITOR, false);
         ctx.srv.monitors.fetch_sub(1, Relaxed);
-        super::server::remove_monitor(ctx.srv, shared.id);
+        crate::monitor::remove_monitor(ctx.srv, shared.id);
     }
     ctx.select(0);
     ctx.out.resp3 = false;

@@ -1,5 +1,5 @@
-//! Server commands: TIME, LASTSAVE, SHUTDOWN and MONITOR (with the monitor feed
-//! the dispatcher calls after each command).
+//! Server commands: TIME, LASTSAVE, SHUTDOWN and MONITOR (whose feed lives in
+//! `crate::monitor`, below the command families).
 //!
 //! The rest of the server family lives beside this file: INFO (`info.rs`),
 //! COMMAND (`command_cmd.rs`), SLOWLOG (`slowlog.rs`), MEMORY (`memory_cmd.rs`)
@@ -10,10 +10,10 @@ use std::sync::atomic::Ordering::Relaxed;
 use cinnabar_resp::Args;
 
 use super::{acl, flags::*, CommandDef};
-use crate::client::{flag, Client};
+use crate::client::flag;
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
-use crate::server::{Mail, Server};
+use crate::monitor::MonitorTarget;
 
 /// The server command table (this file's part of it).
 pub static COMMANDS: &[CommandDef] = &[
@@ -53,17 +53,6 @@ pub static COMMANDS: &[CommandDef] = &[
         "O(1)",
     ),
 ];
-
-/// A client in MONITOR mode, and how to reach its connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MonitorTarget {
-    /// Client id.
-    pub client_id: u64,
-    /// Owning worker.
-    pub worker: usize,
-    /// Connection token on that worker.
-    pub token: usize,
-}
 
 // TIME
 fn time(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
@@ -156,171 +145,4 @@ fn monitor(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     ctx.srv.monitors.fetch_add(1, Relaxed);
     ctx.out.ok();
     Ok(())
-}
-
-/// Sends a command to every MONITOR client.
-pub fn feed_monitors(srv: &Server, client: &Client, args: &Args<'_>, now_ms: i64) {
-    let _ = now_ms;
-    let targets: Vec<MonitorTarget> = srv.monitor_list.lock().clone();
-    if targets.is_empty() {
-        return;
-    }
-    let line = monitor_line(srv, client, args, crate::clock::unix_us());
-    let workers = srv.workers();
-    for t in targets {
-        if let Some(w) = workers.get(t.worker) {
-            w.send(Mail::Push {
-                token: t.token,
-                client_id: t.client_id,
-                bytes: line.clone(),
-            });
-        }
-    }
-}
-
-/// Forgets a MONITOR client that disconnected.
-pub fn remove_monitor(srv: &Server, client_id: u64) {
-    srv.monitor_list.lock().retain(|t| t.client_id != client_id);
-}
-
-/// The status line MONITOR clients receive for one command:
-/// `+<secs>.<usecs> [<db> <addr>] "arg" "arg"...`.
-fn monitor_line(srv: &Server, client: &Client, args: &Args<'_>, now_us: i64) -> Vec<u8> {
-    let mut line = Vec::with_capacity(64);
-    line.extend_from_slice(
-        format!(
-            "+{}.{:06} [{} ",
-            now_us.div_euclid(1_000_000),
-            now_us.rem_euclid(1_000_000),
-            client.db
-        )
-        .as_bytes(),
-    );
-    if client.shared.has_flag(flag::UNIX_SOCKET) {
-        line.extend_from_slice(b"unix:");
-        line.extend_from_slice(srv.startup.unixsocket.as_deref().unwrap_or("").as_bytes());
-    } else {
-        line.extend_from_slice(client.shared.addr.as_bytes());
-    }
-    line.extend_from_slice(b"] ");
-    let redacted = redacted_positions(args);
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            line.push(b' ');
-        }
-        if redacted.contains(&i) {
-            line.extend_from_slice(b"\"(redacted)\"");
-        } else {
-            cat_repr(&mut line, a);
-        }
-    }
-    line.extend_from_slice(b"\r\n");
-    line
-}
-
-/// Argument positions Redis hides from MONITOR (passwords of AUTH, HELLO, MIGRATE).
-pub fn redacted_positions(args: &Args<'_>) -> Vec<usize> {
-    let name = args.get(0);
-    let argc = args.len();
-    if name.eq_ignore_ascii_case(b"auth") {
-        return (1..argc).collect();
-    }
-    let mut out = Vec::new();
-    if name.eq_ignore_ascii_case(b"hello") {
-        let mut j = 2;
-        while j < argc {
-            let more = argc - 1 - j;
-            let opt = args.get(j);
-            if opt.eq_ignore_ascii_case(b"auth") && more >= 2 {
-                out.extend([j + 1, j + 2]);
-                j += 3;
-            } else if opt.eq_ignore_ascii_case(b"setname") && more >= 1 {
-                j += 2;
-            } else {
-                break;
-            }
-        }
-    } else if name.eq_ignore_ascii_case(b"migrate") {
-        let mut j = 6;
-        while j < argc {
-            let opt = args.get(j);
-            if opt.eq_ignore_ascii_case(b"auth") {
-                out.push(j + 1);
-                j += 2;
-            } else if opt.eq_ignore_ascii_case(b"auth2") {
-                out.extend([j + 1, j + 2]);
-                j += 3;
-            } else if opt.eq_ignore_ascii_case(b"keys") {
-                break;
-            } else {
-                j += 1;
-            }
-        }
-        out.retain(|&p| p < argc);
-    }
-    out
-}
-
-/// Appends `s` quoted and escaped as Redis's `sdscatrepr`.
-pub fn cat_repr(out: &mut Vec<u8>, s: &[u8]) {
-    out.push(b'"');
-    for &c in s {
-        match c {
-            b'\\' | b'"' => {
-                out.push(b'\\');
-                out.push(c);
-            }
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            7 => out.extend_from_slice(b"\\a"),
-            8 => out.extend_from_slice(b"\\b"),
-            0x20..=0x7e => out.push(c),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\x");
-                out.push(HEX[usize::from(c >> 4)]);
-                out.push(HEX[usize::from(c & 0xf)]);
-            }
-        }
-    }
-    out.push(b'"');
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::ops::Range;
-
-    fn args_of(words: &[&str]) -> (Vec<u8>, Vec<Range<usize>>) {
-        let mut base = Vec::new();
-        let mut ranges = Vec::new();
-        for w in words {
-            let s = base.len();
-            base.extend_from_slice(w.as_bytes());
-            ranges.push(s..base.len());
-        }
-        (base, ranges)
-    }
-
-    #[test]
-    fn repr_escapes_like_sdscatrepr() {
-        let mut out = Vec::new();
-        cat_repr(&mut out, b"a b\"\\\n\r\t\x07\x08\x01\xff");
-        assert_eq!(out, b"\"a b\\\"\\\\\\n\\r\\t\\a\\b\\x01\\xff\"".to_vec());
-    }
-
-    #[test]
-    fn redaction() {
-        let (b, r) = args_of(&["AUTH", "user", "pw"]);
-        assert_eq!(redacted_positions(&Args::new(&b, &r)), vec![1, 2]);
-        let (b, r) = args_of(&["hello", "3", "SETNAME", "x", "auth", "u", "p"]);
-        assert_eq!(redacted_positions(&Args::new(&b, &r)), vec![5, 6]);
-        let (b, r) = args_of(&[
-            "migrate", "h", "1", "", "0", "10", "COPY", "AUTH2", "u", "p", "KEYS", "a",
-        ]);
-        assert_eq!(redacted_positions(&Args::new(&b, &r)), vec![8, 9]);
-        let (b, r) = args_of(&["get", "auth"]);
-        assert!(redacted_positions(&Args::new(&b, &r)).is_empty());
-    }
 }

@@ -6,7 +6,8 @@
 
 use std::time::Instant;
 
-use super::Keyspace;
+use super::effects::{EffectLog, EXPIRED};
+use super::{DbShard, Keyspace, Locked};
 
 /// Where the next cycle resumes.
 #[derive(Debug, Default, Clone, Copy)]
@@ -28,9 +29,10 @@ pub struct CycleStats {
 
 /// Runs one active-expiry cycle over shards `first, first + stride, ...`.
 ///
-/// Stops at `deadline`; `now_ms` is the clock expiry decisions use. `on_expired` is
-/// called (with the shard lock held) for every removed key, so the caller can
-/// propagate the deletion and notify.
+/// Stops at `deadline`; `now_ms` is the clock expiry decisions use. Each removed
+/// key is recorded as an `expired` effect in the shard's lock set, and
+/// `publish` is called with that lock set (still held) after each step, so the
+/// execution core hands the deletions to its consumers as it does any command's.
 pub fn active_expire_cycle(
     ks: &Keyspace,
     cursor: &mut ExpireCursor,
@@ -38,7 +40,7 @@ pub fn active_expire_cycle(
     stride: usize,
     now_ms: i64,
     deadline: Instant,
-    on_expired: &mut dyn FnMut(usize, &[u8]),
+    publish: &mut dyn FnMut(&mut Locked<'_>),
 ) -> CycleStats {
     let stride = stride.max(1);
     let owned = ks.num_shards().saturating_sub(first).div_ceil(stride);
@@ -55,54 +57,60 @@ pub fn active_expire_cycle(
         let shard_idx = first + cursor.step * stride;
         let db = cursor.db;
         cursor.step += 1;
-        let Some(mut shard) = ks.lock_shard(shard_idx) else {
+        if shard_idx >= ks.num_shards() {
             continue;
+        }
+        let mut locked = ks.lock_shards(&mut vec![shard_idx]);
+        let mut log = std::mem::take(&mut locked.effects);
+        let removed_here = match locked.shard_mut(shard_idx).and_then(|s| s.db_mut(db)) {
+            Some(dbs) if dbs.volatile > 0 => expire_in(dbs, db, now_ms, &mut log, &mut stats),
+            _ => 0,
         };
-        // Expired keys count as modified for WATCH (Redis signals them too).
-        let watched =
-            ks.watching.load(std::sync::atomic::Ordering::Relaxed) > 0 && !shard.watched.is_empty();
-        let mut touched: Vec<Vec<u8>> = Vec::new();
-        let Some(dbs) = shard.db_mut(db) else {
-            continue;
-        };
-        if dbs.volatile == 0 {
-            continue;
+        locked.effects = log;
+        if removed_here > 0 {
+            publish(&mut locked);
         }
-        let mut removed_here = 0usize;
-        for table in dbs.slots.iter_mut().filter(|t| t.volatile > 0) {
-            let mut removed_in_slot = 0u32;
-            table.table.retain(|e| match e.expire() {
-                Some(at) => {
-                    stats.sampled += 1;
-                    if at <= now_ms {
-                        on_expired(db, e.key());
-                        if watched {
-                            touched.push(e.key().to_vec());
-                        }
-                        removed_in_slot += 1;
-                        false
-                    } else {
-                        true
-                    }
-                }
-                None => true,
-            });
-            table.volatile -= removed_in_slot.min(table.volatile);
-            removed_here += removed_in_slot as usize;
-        }
-        dbs.keys = dbs.keys.saturating_sub(removed_here);
-        dbs.volatile = dbs.volatile.saturating_sub(removed_here);
-        stats.expired += removed_here as u64;
-        for key in &touched {
-            shard.watched.touch(db, key);
-        }
-        drop(shard);
+        drop(locked);
         if Instant::now() >= deadline {
             stats.timed_out = true;
             break;
         }
     }
     stats
+}
+
+/// Removes the expired keys of one shard's part of database `db`, recording
+/// each in `log`; returns how many went.
+fn expire_in(
+    dbs: &mut DbShard,
+    db: usize,
+    now_ms: i64,
+    log: &mut EffectLog,
+    stats: &mut CycleStats,
+) -> usize {
+    let mut removed_here = 0usize;
+    for table in dbs.slots.iter_mut().filter(|t| t.volatile > 0) {
+        let mut removed_in_slot = 0u32;
+        table.table.retain(|e| match e.expire() {
+            Some(at) => {
+                stats.sampled += 1;
+                if at <= now_ms {
+                    log.record(db, e.key(), EXPIRED, 0);
+                    removed_in_slot += 1;
+                    false
+                } else {
+                    true
+                }
+            }
+            None => true,
+        });
+        table.volatile -= removed_in_slot.min(table.volatile);
+        removed_here += removed_in_slot as usize;
+    }
+    dbs.keys = dbs.keys.saturating_sub(removed_here);
+    dbs.volatile = dbs.volatile.saturating_sub(removed_here);
+    stats.expired += removed_here as u64;
+    removed_here
 }
 
 #[cfg(test)]
@@ -126,7 +134,13 @@ mod tests {
         let mut total = 0;
         for worker in 0..2 {
             let mut c = ExpireCursor::default();
-            total += active_expire_cycle(&ks, &mut c, worker, 2, 11, far, &mut |_, _| {}).expired;
+            let mut published = 0;
+            let mut publish = |l: &mut Locked<'_>| {
+                published += l.expired_since(0);
+                l.effects.clear();
+            };
+            total += active_expire_cycle(&ks, &mut c, worker, 2, 11, far, &mut publish).expired;
+            assert_eq!(published, total);
         }
         assert_eq!(total, 250);
         assert_eq!(

@@ -348,7 +348,7 @@ impl Worker {
         }
         if conn.client.shared.has_flag(flag::MONITOR) {
             self.srv.monitors.fetch_sub(1, Relaxed);
-            crate::commands::server::remove_monitor(self.srv, conn.client.id());
+            crate::monitor::remove_monitor(self.srv, conn.client.id());
         }
         self.srv.clients.remove(conn.client.id());
         self.srv.clients.connected.fetch_sub(1, Relaxed);
@@ -403,6 +403,7 @@ impl Worker {
             // Redis spends at most 25% of a cron period on active expiry.
             let hz = self.srv.tun.hz.load(Relaxed).clamp(1, 500);
             let budget = Duration::from_micros(250_000 / hz);
+            let (srv, worker_stats) = (self.srv, &self.stats);
             let stats = active_expire_cycle(
                 &self.srv.keyspace,
                 &mut self.expire_cursor,
@@ -410,9 +411,11 @@ impl Worker {
                 self.count,
                 now,
                 Instant::now() + budget,
-                &mut |_, _| {},
+                &mut |locked| {
+                    let mut ready = Vec::new();
+                    crate::exec::publish::publish(srv, locked, &mut ready, worker_stats, 0, None);
+                },
             );
-            bump(&self.stats.expired_keys, stats.expired);
             if stats.timed_out {
                 bump(&self.stats.expire_cycle_timeouts, 1);
             }
