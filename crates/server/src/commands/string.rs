@@ -538,13 +538,15 @@ fn getex(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     match expire {
         Some((ExpireUnit::ExAt | ExpireUnit::PxAt, ms)) if ms <= ctx.db.now_ms => {
-            if ctx.db.remove(key)? {
+            let removed = ctx.db.remove(key)?;
+            if removed {
                 ctx.db.changed(key, "del");
                 ctx.db.propagate_as(vec![b"DEL".to_vec(), key.to_vec()]);
             }
         }
         Some((_, ms)) => {
-            if ctx.db.set_expire(key, Some(ms))? {
+            let found = ctx.db.set_expire(key, Some(ms))?;
+            if found {
                 ctx.db.changed(key, "expire");
                 ctx.db.propagate_as(vec![
                     b"PEXPIREAT".to_vec(),
@@ -553,8 +555,9 @@ fn getex(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
                 ]);
             }
         }
-        None if o.persist => {
-            if had_ttl && ctx.db.set_expire(key, None)? {
+        None if o.persist && had_ttl => {
+            let found = ctx.db.set_expire(key, None)?;
+            if found {
                 ctx.db.changed(key, "persist");
                 ctx.db.propagate_as(vec![b"PERSIST".to_vec(), key.to_vec()]);
             }
