@@ -206,7 +206,9 @@ fn rename_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, nx: bool) -> CmdResult {
         reply(ctx.out, false);
         return Ok(());
     }
-    if nx && ctx.db.lookup_write(dst)?.is_some() {
+    // Looked up even when it is to be replaced: an expired destination is
+    // deleted (and reported) first, as in Redis.
+    if ctx.db.lookup_write(dst)?.is_some() && nx {
         reply(ctx.out, false);
         return Ok(());
     }
@@ -296,7 +298,9 @@ fn copy(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             return Ok(());
         }
     };
-    if !replace && ctx.db.lookup_in(dst_db, newkey)?.is_some() {
+    // Looked up even with REPLACE: an expired destination is deleted (and
+    // reported) first, as in Redis.
+    if ctx.db.lookup_in(dst_db, newkey)?.is_some() && !replace {
         ctx.out.int(0);
         return Ok(());
     }
