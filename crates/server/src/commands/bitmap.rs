@@ -108,12 +108,13 @@ fn string_bytes(value: ValueRef<'_>) -> Result<Cow<'_, [u8]>, CmdError> {
 
 /// Opens the string at `key` for in-place bit writes: creates it when missing, turns
 /// it into a `raw` string, and grows it with zero bytes to at least `min_len`.
-/// The TTL is kept.
+/// The TTL is kept. The flag is Redis's `dirty` of `lookupStringForBitCommand`:
+/// true when the string was created or grew (a change even if no bit changes).
 fn string_for_write<'d>(
     db: &'d mut Db<'_>,
     key: &[u8],
     min_len: usize,
-) -> Result<&'d mut Vec<u8>, CmdError> {
+) -> Result<(&'d mut Vec<u8>, bool), CmdError> {
     let exists = match db.lookup_write(key)? {
         None => false,
         Some(entry) => {
@@ -133,10 +134,11 @@ fn string_for_write<'d>(
     let entry = db.lookup_write(key)?.ok_or_else(internal)?;
     match entry.object_mut() {
         Some(Object::Str(bytes)) => {
+            let grew = !exists || bytes.len() < min_len;
             if bytes.len() < min_len {
                 grow_zeroed(bytes, min_len)?;
             }
-            Ok(bytes)
+            Ok((bytes, grew))
         }
         _ => Err(internal()),
     }
@@ -162,7 +164,8 @@ fn setbit(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     let byte = usize::try_from(offset >> 3).map_err(|_| CmdError::err(OFFSET_ERR))?;
     let mask = 0x80u8 >> (offset & 7);
-    let bytes = string_for_write(&mut ctx.db, args.get(1), byte.saturating_add(1))?;
+    let key = args.get(1);
+    let (bytes, grew) = string_for_write(&mut ctx.db, key, byte.saturating_add(1))?;
     let slot = bytes
         .get_mut(byte)
         .ok_or_else(|| CmdError::err(OFFSET_ERR))?;
@@ -171,6 +174,9 @@ fn setbit(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         *slot |= mask;
     } else {
         *slot &= !mask;
+    }
+    if grew || was != on {
+        ctx.db.changed(key, "setbit");
     }
     ctx.out.int(i64::from(was));
     Ok(())
@@ -441,7 +447,9 @@ fn bitop(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     let dest = args.get(2);
     if max_len == 0 {
-        ctx.db.remove(dest)?;
+        if ctx.db.remove(dest)? {
+            ctx.db.changed(dest, "del");
+        }
         ctx.out.int(0);
         return Ok(());
     }
@@ -485,6 +493,7 @@ fn bitop(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         at = block_end;
     }
     ctx.db.set(dest, NewValue::raw_string(result), None)?;
+    ctx.db.changed(dest, "set");
     ctx.out.int(max_len as i64);
     Ok(())
 }

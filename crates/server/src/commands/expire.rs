@@ -160,14 +160,25 @@ fn expire_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, seconds: bool, relative: b
         }
     };
     if !allowed(conditions, current, when) {
-        // (no effect recorded: nothing changed)
         ctx.out.int(0);
         return Ok(());
     }
     if when <= now {
         ctx.db.remove(key)?;
+        ctx.db.changed(key, "del");
+        ctx.db.propagate_as(vec![b"DEL".to_vec(), key.to_vec()]);
     } else {
         ctx.db.set_expire(key, Some(when))?;
+        ctx.db.changed(key, "expire");
+        // Propagated as PEXPIREAT with the absolute time, options kept.
+        if relative || seconds {
+            let mut argv = Vec::with_capacity(args.len());
+            argv.push(b"PEXPIREAT".to_vec());
+            argv.push(key.to_vec());
+            argv.push(itoa::Buffer::new().format(when).as_bytes().to_vec());
+            argv.extend(args.iter().skip(3).map(<[u8]>::to_vec));
+            ctx.db.propagate_as(argv);
+        }
     }
     ctx.out.int(1);
     Ok(())
@@ -245,8 +256,7 @@ fn persist(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         .is_some_and(|e| e.expire().is_some());
     if had_expire {
         ctx.db.set_expire(key, None)?;
-    } else {
-        // (no effect recorded: nothing changed)
+        ctx.db.changed(key, "persist");
     }
     ctx.out.int(i64::from(had_expire));
     Ok(())

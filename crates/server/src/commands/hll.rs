@@ -150,7 +150,8 @@ fn pfadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let max_bytes = sparse_max(ctx);
     let key = args.get(1);
     let elements = (2..args.len()).map(|i| args.get(i));
-    let mut updated = false;
+    // Redis counts the creation and every element that changed a register.
+    let mut updated = 0usize;
     let mut failed = false;
     match ctx.db.lookup_write(key)? {
         Some(entry) => {
@@ -158,24 +159,27 @@ fn pfadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             let hll = unshared(entry)?;
             for e in elements {
                 match hll::add(hll, e, max_bytes) {
-                    Ok(changed) => updated |= changed,
+                    Ok(changed) => updated += usize::from(changed),
                     Err(hll::Corrupt) => {
                         failed = true;
                         break;
                     }
                 }
             }
-            if updated && !failed {
+            if updated > 0 && !failed {
                 hll::invalidate_cache(hll);
             }
         }
         None => {
             let mut hll = hll::new_sparse();
-            updated = true;
+            updated = 1;
             for e in elements {
-                if hll::add(&mut hll, e, max_bytes).is_err() {
-                    failed = true;
-                    break;
+                match hll::add(&mut hll, e, max_bytes) {
+                    Ok(changed) => updated += usize::from(changed),
+                    Err(hll::Corrupt) => {
+                        failed = true;
+                        break;
+                    }
                 }
             }
             if !failed {
@@ -187,10 +191,10 @@ fn pfadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if failed {
         return Err(corrupt());
     }
-    if !updated {
-        // (no effect recorded: nothing changed)
+    if updated > 0 {
+        ctx.db.changed_n(key, "pfadd", updated);
     }
-    ctx.out.int(i64::from(updated));
+    ctx.out.int(i64::from(updated > 0));
     Ok(())
 }
 
@@ -219,6 +223,8 @@ fn pfcount(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         None => {
             let card = hll::count(hll).map_err(|_| corrupt())?;
             hll::store_cardinality(hll, card);
+            // Caching the cardinality is a change without an event in Redis.
+            ctx.db.modified(args.get(1));
             card
         }
     };
@@ -263,14 +269,15 @@ fn pfmerge(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             result?;
         }
     }
+    ctx.db.changed(dest, "pfadd");
     ctx.out.ok();
     Ok(())
 }
 
 // PFDEBUG <GETREG | DECODE | ENCODING | TODENSE> key
 fn pfdebug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    let sub = args.get(1);
-    let Some(entry) = ctx.db.lookup_write(args.get(2))? else {
+    let (sub, key) = (args.get(1), args.get(2));
+    let Some(entry) = ctx.db.lookup_write(key)? else {
         return Err(CmdError::err("The specified key does not exist"));
     };
     let (_, enc) = checked(entry.value())?;
@@ -283,6 +290,10 @@ fn pfdebug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         for r in hll::dense_registers(hll) {
             ctx.out.int(i64::from(r));
         }
+        // Redis counts the conversion so that it propagates; no event.
+        if enc == Encoding::Sparse {
+            ctx.db.modified(key);
+        }
     } else if sub.eq_ignore_ascii_case(b"decode") {
         if enc != Encoding::Sparse {
             return Err(CmdError::err("HLL encoding is not sparse"));
@@ -294,6 +305,7 @@ fn pfdebug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         let converted = enc == Encoding::Sparse;
         if converted {
             hll::make_dense(hll).map_err(|_| corrupt())?;
+            ctx.db.modified(key);
         }
         ctx.out.int(i64::from(converted));
     } else {

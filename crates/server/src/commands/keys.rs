@@ -146,7 +146,10 @@ fn same_object_error() -> CmdError {
 fn del(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let mut n = 0;
     for key in args.iter().skip(1) {
-        n += i64::from(ctx.db.remove(key)?);
+        if ctx.db.remove(key)? {
+            ctx.db.changed(key, "del");
+            n += 1;
+        }
     }
     ctx.out.int(n);
     Ok(())
@@ -203,7 +206,9 @@ fn rename_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, nx: bool) -> CmdResult {
         reply(ctx.out, false);
         return Ok(());
     }
-    if nx && ctx.db.lookup_write(dst)?.is_some() {
+    // Looked up even when it is to be replaced: an expired destination is
+    // deleted (and reported) first, as in Redis.
+    if ctx.db.lookup_write(dst)?.is_some() && nx {
         reply(ctx.out, false);
         return Ok(());
     }
@@ -216,6 +221,8 @@ fn rename_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, nx: bool) -> CmdResult {
             return Err(CmdError::err("key too long"));
         }
     }
+    ctx.db.event(src, "rename_from");
+    ctx.db.changed(dst, "rename_to");
     reply(ctx.out, true);
     Ok(())
 }
@@ -235,6 +242,8 @@ fn move_cmd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     let entry = ctx.db.take_in(src, key)?.ok_or(CmdError::NoSuchKey)?;
     ctx.db.put_in(dst, entry)?;
+    ctx.db.event_in(src, key, "move_from");
+    ctx.db.changed_in(dst, key, "move_to");
     ctx.out.int(1);
     Ok(())
 }
@@ -289,7 +298,9 @@ fn copy(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             return Ok(());
         }
     };
-    if !replace && ctx.db.lookup_in(dst_db, newkey)?.is_some() {
+    // Looked up even with REPLACE: an expired destination is deleted (and
+    // reported) first, as in Redis.
+    if ctx.db.lookup_in(dst_db, newkey)?.is_some() && !replace {
         ctx.out.int(0);
         return Ok(());
     }
@@ -306,6 +317,7 @@ fn copy(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         }
         Copied::Object(o) => ctx.db.set_in(dst_db, newkey, NewValue::Object(o), expire)?,
     }
+    ctx.db.changed_in(dst_db, newkey, "copy_to");
     ctx.out.int(1);
     Ok(())
 }

@@ -13,6 +13,7 @@ use rand::Rng;
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::publish::SWAPDB;
 use crate::glob;
 use crate::keyspace::scan::scan;
 use crate::keyspace::{DbShard, Entry, Locked};
@@ -305,12 +306,15 @@ fn swapdb(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             .ok_or(CmdError::DbOutOfRange)
     };
     let (a, b) = (index(a)?, index(b)?);
+    // Redis counts a swap of a database with itself as a change too.
+    ctx.db.changed_db(a, SWAPDB, 1);
     if a != b {
         for shard in 0..ctx.srv.keyspace.num_shards() {
             if let Some(s) = ctx.db.locked.shard_mut(shard) {
                 s.swap_dbs(a, b);
             }
         }
+        ctx.db.changed_db(b, SWAPDB, 0);
     }
     ctx.out.ok();
     Ok(())
@@ -327,17 +331,25 @@ fn flush_async(args: &Args<'_>) -> Result<bool, CmdError> {
     }
 }
 
-/// Takes the tables of databases `dbs` out of every (locked) shard.
-fn take_dbs(ctx: &mut Ctx<'_>, dbs: std::ops::Range<usize>) -> Vec<DbShard> {
+/// Takes the tables of databases `dbs` out of every (locked) shard and records
+/// each database's flush (`event`), counting its removed keys as Redis's
+/// `emptyData` does. Every database is recorded, emptied or not: Redis
+/// propagates a flush even of empty databases.
+fn take_dbs(ctx: &mut Ctx<'_>, dbs: std::ops::Range<usize>, event: &'static str) -> Vec<DbShard> {
     let mut taken = Vec::new();
+    let mut removed = vec![0usize; dbs.len()];
     for shard in 0..ctx.srv.keyspace.num_shards() {
         if let Some(s) = ctx.db.locked.shard_mut(shard) {
-            taken.extend(
-                dbs.clone()
-                    .filter_map(|db| s.take_db(db))
-                    .map(|boxed| *boxed),
-            );
+            for (n, db) in removed.iter_mut().zip(dbs.clone()) {
+                if let Some(tables) = s.take_db(db) {
+                    *n += tables.keys();
+                    taken.push(*tables);
+                }
+            }
         }
+    }
+    for (n, db) in removed.into_iter().zip(dbs) {
+        ctx.db.changed_db(db, event, n);
     }
     taken
 }
@@ -373,7 +385,7 @@ fn dispose(tables: Vec<DbShard>, background: bool) {
 fn flushdb(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let background = flush_async(args)?;
     let db = ctx.db.index;
-    let tables = take_dbs(ctx, db..db + 1);
+    let tables = take_dbs(ctx, db..db + 1, "flushdb");
     dispose(tables, background);
     ctx.out.ok();
     Ok(())
@@ -382,7 +394,7 @@ fn flushdb(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 // FLUSHALL [ASYNC | SYNC]
 fn flushall(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let background = flush_async(args)?;
-    let tables = take_dbs(ctx, 0..ctx.srv.keyspace.num_dbs());
+    let tables = take_dbs(ctx, 0..ctx.srv.keyspace.num_dbs(), "flushall");
     dispose(tables, background);
     ctx.out.ok();
     Ok(())

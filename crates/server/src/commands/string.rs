@@ -409,6 +409,7 @@ fn set_generic(
     // A plain SET needs nothing from the old value: one table operation.
     if !o.get && !o.nx && !o.xx && !o.keepttl {
         ctx.db.set(key, NewValue::string(value), expire)?;
+        record_set(ctx, key, value, o, expire);
         match replies {
             SetReplies::OkOrNull => ctx.out.ok(),
             SetReplies::OneOrZero => ctx.out.int(1),
@@ -429,12 +430,13 @@ fn set_generic(
         }
         return Ok(());
     }
-    let expire = match expire {
+    let stored_expire = match expire {
         Some(ms) => Some(ms),
         None if o.keepttl => old_expire.flatten(),
         None => None,
     };
-    ctx.db.set(key, NewValue::string(value), expire)?;
+    ctx.db.set(key, NewValue::string(value), stored_expire)?;
+    record_set(ctx, key, value, o, expire);
     if !o.get {
         match replies {
             SetReplies::OkOrNull => ctx.out.ok(),
@@ -442,6 +444,32 @@ fn set_generic(
         }
     }
     Ok(())
+}
+
+/// Records a SET: `set`, then `expire` (counting nothing more) when an expire
+/// option was given (`expire`, not a kept TTL), propagated as
+/// `SET key value PXAT ms` unless given as PXAT.
+#[inline]
+fn record_set(
+    ctx: &mut Ctx<'_>,
+    key: &[u8],
+    value: &[u8],
+    o: &ExtOptions<'_>,
+    expire: Option<i64>,
+) {
+    ctx.db.changed(key, "set");
+    if let Some(ms) = expire {
+        ctx.db.event(key, "expire");
+        if !matches!(o.expire, Some((ExpireUnit::PxAt, _))) {
+            ctx.db.propagate_as(vec![
+                b"SET".to_vec(),
+                key.to_vec(),
+                value.to_vec(),
+                b"PXAT".to_vec(),
+                itoa::Buffer::new().format(ms).as_bytes().to_vec(),
+            ]);
+        }
+    }
 }
 
 // SET key value [NX | XX] [GET] [EX seconds | PX milliseconds |
@@ -480,8 +508,13 @@ fn psetex(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 // GETSET key value
 fn getset(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    get_generic(ctx, args.get(1))?;
-    ctx.db.set(args.get(1), NewValue::string(args.get(2)), None)
+    let (key, value) = (args.get(1), args.get(2));
+    get_generic(ctx, key)?;
+    ctx.db.set(key, NewValue::string(value), None)?;
+    ctx.db.changed(key, "set");
+    ctx.db
+        .propagate_as(vec![b"SET".to_vec(), key.to_vec(), value.to_vec()]);
+    Ok(())
 }
 
 // GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds |
@@ -498,18 +531,36 @@ fn getex(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         Some((unit, raw)) => Some((unit, option_expire_ms(ctx, unit, raw)?)),
         None => None,
     };
+    let mut had_ttl = false;
     if let Some(e) = ctx.db.lookup_write(key)? {
         reply_value(ctx.out, e.value())?;
+        had_ttl = e.expire().is_some();
     }
     match expire {
         Some((ExpireUnit::ExAt | ExpireUnit::PxAt, ms)) if ms <= ctx.db.now_ms => {
-            ctx.db.remove(key)?;
+            let removed = ctx.db.remove(key)?;
+            if removed {
+                ctx.db.changed(key, "del");
+                ctx.db.propagate_as(vec![b"DEL".to_vec(), key.to_vec()]);
+            }
         }
         Some((_, ms)) => {
-            ctx.db.set_expire(key, Some(ms))?;
+            let found = ctx.db.set_expire(key, Some(ms))?;
+            if found {
+                ctx.db.changed(key, "expire");
+                ctx.db.propagate_as(vec![
+                    b"PEXPIREAT".to_vec(),
+                    key.to_vec(),
+                    itoa::Buffer::new().format(ms).as_bytes().to_vec(),
+                ]);
+            }
         }
-        None if o.persist => {
-            ctx.db.set_expire(key, None)?;
+        None if o.persist && had_ttl => {
+            let found = ctx.db.set_expire(key, None)?;
+            if found {
+                ctx.db.changed(key, "persist");
+                ctx.db.propagate_as(vec![b"PERSIST".to_vec(), key.to_vec()]);
+            }
         }
         None => {}
     }
@@ -520,7 +571,10 @@ fn getex(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn getdel(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let key = args.get(1);
     get_generic(ctx, key)?;
-    ctx.db.remove(key)?;
+    if ctx.db.remove(key)? {
+        ctx.db.changed(key, "del");
+        ctx.db.propagate_as(vec![b"DEL".to_vec(), key.to_vec()]);
+    }
     Ok(())
 }
 
@@ -553,8 +607,10 @@ fn mset_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, nx: bool) -> CmdResult {
         }
     }
     for pair in (1..args.len()).step_by(2) {
+        let key = args.get(pair);
         ctx.db
-            .set(args.get(pair), NewValue::string(args.get(pair + 1)), None)?;
+            .set(key, NewValue::string(args.get(pair + 1)), None)?;
+        ctx.db.changed(key, "set");
     }
     if nx {
         ctx.out.int(1);
@@ -580,6 +636,7 @@ fn append(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let max = max_string_len(ctx);
     let Some(e) = ctx.db.lookup_write(key)? else {
         ctx.db.set(key, NewValue::string(tail), None)?;
+        ctx.db.changed(key, "append");
         ctx.out.int(tail.len() as i64);
         return Ok(());
     };
@@ -587,6 +644,7 @@ fn append(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let buf = raw_buffer(e).ok_or(CmdError::WrongType)?;
     buf.extend_from_slice(tail);
     let total = buf.len();
+    ctx.db.changed(key, "append");
     ctx.out.int(total as i64);
     Ok(())
 }
@@ -620,6 +678,7 @@ fn incr_by(ctx: &mut Ctx<'_>, key: &[u8], delta: i64) -> CmdResult {
             delta
         }
     };
+    ctx.db.changed(key, "incrby");
     ctx.out.int(new);
     Ok(())
 }
@@ -657,6 +716,7 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         let text = float_result(sum)?;
         ctx.db
             .set(key, NewValue::plain_string(text.as_bytes()), None)?;
+        record_incrbyfloat(ctx, key, &text);
         ctx.out.bulk(text.as_bytes());
         return Ok(());
     };
@@ -667,8 +727,21 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let increment = LongDouble::parse(increment).ok_or(CmdError::NotFloat)?;
     let text = float_result(current + increment)?;
     e.set_value(NewValue::plain_string(text.as_bytes()));
+    record_incrbyfloat(ctx, key, &text);
     ctx.out.bulk(text.as_bytes());
     Ok(())
+}
+
+/// Records an INCRBYFLOAT, propagated as `SET key result KEEPTTL` so replicas
+/// and the AOF store exactly the printed result.
+fn record_incrbyfloat(ctx: &mut Ctx<'_>, key: &[u8], text: &str) {
+    ctx.db.changed(key, "incrbyfloat");
+    ctx.db.propagate_as(vec![
+        b"SET".to_vec(),
+        key.to_vec(),
+        text.as_bytes().to_vec(),
+        b"KEEPTTL".to_vec(),
+    ]);
 }
 
 /// INCRBYFLOAT's stored and replied text for a sum, or its error when not finite.

@@ -266,7 +266,10 @@ fn run(ctx: &mut Ctx<'_>, args: &Args<'_>, read_only: bool) -> CmdResult {
         .ok()
         .and_then(|b| b.checked_add(1));
     let len = len.ok_or_else(|| CmdError::err("bit offset is not an integer or out of range"))?;
-    let bytes = string_for_write(&mut ctx.db, key, len)?;
+    let (bytes, grew) = string_for_write(&mut ctx.db, key, len)?;
+    // Redis counts every write that changed the field (any write, when the
+    // string was created or grew).
+    let mut changes = 0usize;
     ctx.out.array(ops.len());
     for op in &ops {
         let old = read_field(bytes, op.offset, op.ty);
@@ -293,10 +296,16 @@ fn run(ctx: &mut Ctx<'_>, args: &Args<'_>, read_only: bool) -> CmdResult {
         match target {
             Some(new) => {
                 write_bits(bytes, op.offset, op.ty.bits, new as u64);
+                if grew || new != old {
+                    changes += 1;
+                }
                 ctx.out.int(reply as i64);
             }
             None => ctx.out.null(),
         }
+    }
+    if changes > 0 {
+        ctx.db.changed_n(key, "setbit", changes);
     }
     Ok(())
 }

@@ -65,6 +65,7 @@ pub(super) fn setrange(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         }
         let len = bytes.len();
         ctx.db.set(key, NewValue::raw_string(bytes), None)?;
+        ctx.db.changed(key, "setrange");
         ctx.out.int(len as i64);
         return Ok(());
     };
@@ -83,6 +84,7 @@ pub(super) fn setrange(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         dst.copy_from_slice(value);
     }
     let len = buf.len();
+    ctx.db.changed(key, "setrange");
     ctx.out.int(len as i64);
     Ok(())
 }

@@ -3,12 +3,13 @@
 //! from redis-server with `OBJECT ENCODING` and `TTL`.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use cinnabar_resp::{Args, ReplyBuf};
 
 use crate::client::{Client, ClientShared};
 use crate::dispatch::execute;
+use crate::exec::{EffectSink, Published};
 use crate::server::Server;
 use crate::settings::{StartupSettings, Tunables};
 use crate::stats::WorkerStats;
@@ -20,15 +21,45 @@ struct Harness {
     resp3: bool,
 }
 
+/// Keeps what each published command propagates, as space-separated words.
+#[derive(Default)]
+struct Propagated(Arc<Mutex<Vec<String>>>);
+
+impl EffectSink for Propagated {
+    fn publish(&self, batch: &Published<'_>) {
+        let Some(command) = batch.command else { return };
+        let words = |argv: &mut dyn Iterator<Item = &[u8]>| {
+            argv.map(|w| String::from_utf8_lossy(w).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut seen = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match batch.rewrites {
+            None => seen.push(words(&mut command.iter())),
+            Some(rewrites) => {
+                for argv in rewrites {
+                    seen.push(words(&mut argv.iter().map(Vec::as_slice)));
+                }
+            }
+        }
+    }
+}
+
 impl Harness {
     fn new() -> Harness {
-        // Leaked: the dispatcher wants a server that lives for the whole process.
-        let srv: &'static Server = Box::leak(Box::new(Server::new(
+        Harness::with_sinks(Vec::new())
+    }
+
+    fn with_sinks(sinks: Vec<Box<dyn EffectSink>>) -> Harness {
+        let mut srv = Server::new(
             StartupSettings::default(),
             Tunables::default(),
             4,
             crate::config::Config::with_cwd(std::path::Path::new("/")),
-        )));
+        );
+        srv.effect_sinks = sinks;
+        // Leaked: the dispatcher wants a server that lives for the whole process.
+        let srv: &'static Server = Box::leak(Box::new(srv));
         let stats = WorkerStats::new(srv.commands.id_count());
         let shared = ClientShared::new(1, 0, 0, "127.0.0.1:1".into(), "127.0.0.1:2".into(), -1, 0);
         let client = Client::new(Arc::new(shared), true);
@@ -269,4 +300,81 @@ fn resp3_replies() {
     ] {
         assert_eq!(h.run(line), reply, "{line}");
     }
+}
+
+/// What Redis 7.2 propagates for the string and expire commands whose
+/// replicated form differs from the command (checked against its source:
+/// `rewriteClientCommandVector` / `rewriteClientCommandArgument`).
+#[test]
+fn propagated_forms() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let mut h = Harness::with_sinks(vec![Box::new(Propagated(seen.clone()))]);
+    let mut propagated = |line: &str| {
+        h.run(line);
+        std::mem::take(&mut *seen.lock().unwrap_or_else(|p| p.into_inner()))
+    };
+    // A relative time becomes an absolute one, about `ms` from now.
+    let near = |got: &str, prefix: &str, ms: i64| {
+        let now = crate::clock::unix_ms();
+        let at: i64 = got
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{got:?} does not start with {prefix:?}"));
+        assert!((at - now - ms).abs() < 5_000, "{got}");
+    };
+    assert_eq!(propagated("SET k v"), ["SET k v"]);
+    let p = propagated("SET k v EX 100");
+    near(&p[0], "SET k v PXAT ", 100_000);
+    let p = propagated("SET k v PX 100000 GET");
+    near(&p[0], "SET k v PXAT ", 100_000);
+    assert_eq!(p[0].split(' ').count(), 5, "{p:?}");
+    let p = propagated("SET k v EXAT 99999999999");
+    assert_eq!(p, ["SET k v PXAT 99999999999000"]);
+    assert_eq!(
+        propagated("SET k v PXAT 99999999999000"),
+        ["SET k v PXAT 99999999999000"]
+    );
+    assert_eq!(propagated("SET k v NX EX 100"), Vec::<String>::new());
+    let p = propagated("SETEX s 100 v");
+    near(&p[0], "SET s v PXAT ", 100_000);
+    let p = propagated("PSETEX s 100000 v");
+    near(&p[0], "SET s v PXAT ", 100_000);
+    assert_eq!(propagated("GETSET s w"), ["SET s w"]);
+    assert_eq!(propagated("SET f 1.5"), ["SET f 1.5"]);
+    assert_eq!(propagated("INCRBYFLOAT f 1"), ["SET f 2.5 KEEPTTL"]);
+    assert_eq!(propagated("INCR n"), ["INCR n"]);
+    let p = propagated("GETEX s EX 100");
+    near(&p[0], "PEXPIREAT s ", 100_000);
+    assert_eq!(
+        propagated("GETEX s EXAT 99999999999"),
+        ["PEXPIREAT s 99999999999000"]
+    );
+    assert_eq!(propagated("GETEX s PERSIST"), ["PERSIST s"]);
+    assert_eq!(propagated("GETEX s PERSIST"), Vec::<String>::new());
+    assert_eq!(propagated("GETEX s"), Vec::<String>::new());
+    assert_eq!(propagated("GETEX s PXAT 1"), ["DEL s"]);
+    assert_eq!(propagated("GETDEL k"), ["DEL k"]);
+    assert_eq!(propagated("GETDEL k"), Vec::<String>::new());
+    // The expire family: PEXPIREAT with the absolute time, options kept.
+    propagated("SET e v");
+    let p = propagated("EXPIRE e 100");
+    near(&p[0], "PEXPIREAT e ", 100_000);
+    let p = propagated("PEXPIRE e 200000 GT");
+    near(&p[0], "PEXPIREAT e ", 200_000);
+    assert!(p[0].ends_with(" GT"), "{p:?}");
+    assert_eq!(
+        propagated("EXPIREAT e 99999999999 XX"),
+        ["PEXPIREAT e 99999999999000 XX"]
+    );
+    assert_eq!(
+        propagated("PEXPIREAT e 99999999998000"),
+        ["PEXPIREAT e 99999999998000"]
+    );
+    assert_eq!(propagated("PERSIST e"), ["PERSIST e"]);
+    assert_eq!(propagated("EXPIRE e -1"), ["DEL e"]);
+    assert_eq!(propagated("EXPIRE e 100"), Vec::<String>::new());
+    // A flush propagates even when there was nothing to flush.
+    assert_eq!(propagated("FLUSHDB"), ["FLUSHDB"]);
+    assert_eq!(propagated("FLUSHALL"), ["FLUSHALL"]);
 }
