@@ -46,14 +46,7 @@ pub trait EffectSink: Send + Sync {
 /// Publishes and clears the effects recorded in `db`'s lock set.
 pub fn publish_db(srv: &Server, db: &mut Db<'_>, command: Option<&Args<'_>>) {
     let index = db.index;
-    publish(
-        srv,
-        &mut db.locked,
-        &mut db.ready,
-        db.stats,
-        index,
-        command,
-    );
+    publish(srv, &mut db.locked, &mut db.ready, db.stats, index, command);
 }
 
 /// Publishes and clears the effects recorded in `locked`; keys that became
