@@ -275,8 +275,23 @@ fn geoadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         xx,
         ..AddFlags::default()
     };
-    let n = zset_add(ctx, args.get(1), &items, flags, ch)?;
-    ctx.out.int(n);
+    let key = args.get(1);
+    let (added, updated) = zset_add(ctx, key, &items, flags)?;
+    if added + updated > 0 {
+        ctx.db.changed_n(key, "zadd", added + updated);
+        // Redis runs GEOADD as the ZADD it builds, options kept, and
+        // propagates that ZADD.
+        let mut argv: Vec<Vec<u8>> = Vec::with_capacity(first + items.len() * 2);
+        argv.push(b"zadd".to_vec());
+        argv.extend((1..first).map(|i| args.get(i).to_vec()));
+        for &(score, member) in &items {
+            argv.push((score as u64).to_string().into_bytes());
+            argv.push(member.to_vec());
+        }
+        ctx.db.propagate_as(argv);
+    }
+    let n = if ch { added + updated } else { added };
+    ctx.out.int(n as i64);
     Ok(())
 }
 
@@ -367,14 +382,14 @@ pub fn zset_range(z: &ZSet, min: f64, max: f64, visit: &mut dyn FnMut(&[u8], f64
 }
 
 /// ZADD of `(score, member)` pairs with NX / XX (Redis runs GEOADD as a
-/// ZADD): the number of added members, or of added and updated ones with CH.
+/// ZADD): the numbers of added and of updated members. The caller records
+/// the change.
 fn zset_add(
     ctx: &mut Ctx<'_>,
     key: &[u8],
     items: &[(f64, &[u8])],
     flags: AddFlags,
-    ch: bool,
-) -> Result<i64, CmdError> {
+) -> Result<(usize, usize), CmdError> {
     let lim = zset::limits(ctx);
     let exists = match ctx.db.lookup_write(key)? {
         Some(e) => {
@@ -383,7 +398,7 @@ fn zset_add(
         }
         None => false,
     };
-    let (mut added, mut updated) = (0i64, 0i64);
+    let (mut added, mut updated) = (0usize, 0usize);
     if exists || !flags.xx {
         let first_len = items.first().map_or(0, |(_, m)| m.len());
         let z = zset::create_zset(&mut ctx.db, key, items.len(), first_len, &lim)?;
@@ -397,17 +412,21 @@ fn zset_add(
                 _ => {}
             }
         }
-        if added > 0 {
-            // TODO-EFFECT ready
-        }
     }
-    Ok(if ch { added + updated } else { added })
+    Ok((added, updated))
 }
 
 /// Replaces `dest` with a sorted set of the `(score, member)` results (the
-/// key is deleted when there are none). Encoded as Redis does for a stored
-/// result: a listpack when it fits the thresholds.
-pub fn zset_store(ctx: &mut Ctx<'_>, dest: &[u8], items: Vec<(f64, Vec<u8>)>) -> CmdResult {
+/// key is deleted when there are none), recording `event` counting one change
+/// per result as Redis does. Encoded as Redis does for a stored result: a
+/// listpack when it fits the thresholds.
+pub fn zset_store(
+    ctx: &mut Ctx<'_>,
+    dest: &[u8],
+    items: Vec<(f64, Vec<u8>)>,
+    event: &'static str,
+) -> CmdResult {
+    let dirty = items.len();
     let lim = zset::limits(ctx);
     let mut sorted: Vec<(Vec<u8>, f64)> = Vec::with_capacity(items.len());
     let mut seen = std::collections::HashSet::with_capacity(items.len());
@@ -421,6 +440,6 @@ pub fn zset_store(ctx: &mut Ctx<'_>, dest: &[u8], items: Vec<(f64, Vec<u8>)>) ->
     sorted.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     let n = sorted.len();
     let z = ZSet::from_sorted(sorted, n, &lim);
-    zset::store_zset(&mut ctx.db, dest, z)?;
+    zset::store_zset(&mut ctx.db, dest, z, event, dirty)?;
     Ok(())
 }

@@ -14,7 +14,7 @@ use cinnabar_resp::{parse_i64_strict, Args};
 use super::geo::{
     is_kw, parse_lon_lat, parse_unit, reply_coord, zset_range, zset_score, zset_store,
 };
-use super::zset::{score_arg, zset_ref};
+use super::zset::{delete_dest, score_arg, zset_ref};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::types::geo_format::{cmp_dist, format_distance, sort_full, sort_partial};
@@ -299,7 +299,7 @@ fn run(ctx: &mut Ctx<'_>, args: &Args<'_>, kind: Kind, store_ok: bool) -> CmdRes
     let Some(z) = zs.as_deref() else {
         match q.store {
             Some(dest) => {
-                ctx.db.remove(args.get(dest))?;
+                delete_dest(&mut ctx.db, args.get(dest))?;
                 ctx.out.int(0);
             }
             None => ctx.out.array(0),
@@ -359,7 +359,12 @@ fn run(ctx: &mut Ctx<'_>, args: &Args<'_>, kind: Kind, store_ok: bool) -> CmdRes
                 (score, h.member)
             })
             .collect();
-        zset_store(ctx, args.get(dest), items)?;
+        let event = if kind.is_search() {
+            "geosearchstore"
+        } else {
+            "georadiusstore"
+        };
+        zset_store(ctx, args.get(dest), items, event)?;
         ctx.out.int(i64::try_from(returned).unwrap_or(i64::MAX));
         return Ok(());
     }

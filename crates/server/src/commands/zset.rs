@@ -5,8 +5,10 @@
 //! members with scores.
 //!
 //! Encodings and conversions are in `types::zset`. A sorted set that loses its
-//! last member is deleted. Writes that add members wake clients blocked in
-//! BZPOPMIN / BZPOPMAX / BZMPOP on the key, inside the same critical section.
+//! last member is deleted. Every change is recorded through `Db` with Redis's
+//! keyspace-event name and dirty count; the execution core derives WATCH
+//! invalidation and the wake-up of clients blocked in BZPOPMIN / BZPOPMAX /
+//! BZMPOP from that record.
 
 use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
 use std::borrow::Cow;
@@ -193,38 +195,36 @@ pub fn create_zset<'e>(
     }
 }
 
-/// Marks `key` ready for the clients blocked on it in BZPOPMIN, BZPOPMAX or
-/// BZMPOP, to be served before this command's locks are released. Like Redis,
-/// a sorted-set write serves only sorted-set waiters: a client blocked in BLPOP
-/// on the same key keeps waiting.
-pub fn signal_zset_ready(db: &mut Db<'_>, key: &[u8]) {
-    let shard = db.locked.keyspace().shard_of_key(key);
-    let dbi = db.index;
-    let waiting = db.locked.shard_mut(shard).is_some_and(|s| {
-        !s.blocked.is_empty()
-            && s.blocked.peek(dbi, key).iter().any(|w| {
-                w.args.first().is_some_and(|name| {
-                    [&b"bzpopmin"[..], b"bzpopmax", b"bzmpop"]
-                        .iter()
-                        .any(|z| name.eq_ignore_ascii_case(z))
-                })
-            })
-    });
-    if waiting {
-        // TODO-EFFECT ready
+/// Deletes the destination of a store command whose result is empty, as
+/// Redis's `dbDelete` does: a key that is logically expired but still present
+/// is deleted too (and counts as deleted, with no `expired` event). Records
+/// `del` (dirty 1) when a key was deleted.
+pub fn delete_dest(db: &mut Db<'_>, key: &[u8]) -> Result<bool, CmdError> {
+    let index = db.index;
+    let deleted = db.locked.remove(index, key)?.is_some();
+    if deleted {
+        db.changed(key, "del");
     }
+    Ok(deleted)
 }
 
-/// Stores a built sorted set under `key` (replacing any value and its expire),
-/// or deletes the key when the set is empty; wakes clients blocked on the key.
-/// Returns the stored size.
-pub fn store_zset(db: &mut Db<'_>, key: &[u8], z: ZSet) -> Result<usize, CmdError> {
+/// Stores a built sorted set under `key` (replacing any value and its expire)
+/// and records `event` counting `dirty` changes; when the set is empty the key
+/// is deleted instead ([`delete_dest`]), as Redis's store commands do. Returns
+/// the stored size.
+pub fn store_zset(
+    db: &mut Db<'_>,
+    key: &[u8],
+    z: ZSet,
+    event: &'static str,
+    dirty: usize,
+) -> Result<usize, CmdError> {
     let len = z.len();
     if len == 0 {
-        db.remove(key)?;
+        delete_dest(db, key)?;
     } else {
         db.set(key, new_value(z), None)?;
-        signal_zset_ready(db, key);
+        db.changed_n(key, event, dirty);
     }
     Ok(len)
 }
@@ -345,12 +345,10 @@ fn zadd_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, mut flags: AddFlags) -> CmdR
                 AddOutcome::Skipped => {}
             }
         }
-        if added > 0 {
-            signal_zset_ready(&mut ctx.db, key);
+        if added + updated > 0 {
+            let event = if flags.incr { "zincr" } else { "zadd" };
+            ctx.db.changed_n(key, event, added + updated);
         }
-    }
-    if added + updated == 0 {
-        // (no effect recorded: nothing changed)
     }
     if flags.incr {
         if processed > 0 {
@@ -385,7 +383,7 @@ fn zrem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let (deleted, empty) = match write_zset(&mut ctx.db, key)? {
         None => (0, false),
         Some(z) => {
-            let mut deleted = 0i64;
+            let mut deleted = 0usize;
             for m in args.iter().skip(2) {
                 if z.remove(m) {
                     deleted += 1;
@@ -397,13 +395,14 @@ fn zrem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             (deleted, z.is_empty())
         }
     };
+    if deleted > 0 {
+        ctx.db.changed_n(key, "zrem", deleted);
+    }
     if empty {
         ctx.db.remove(key)?;
+        ctx.db.event(key, "del");
     }
-    if deleted == 0 {
-        // (no effect recorded: nothing changed)
-    }
-    ctx.out.int(deleted);
+    ctx.out.int(deleted as i64);
     Ok(())
 }
 

@@ -113,6 +113,19 @@ struct Shape {
     nested: bool,
     /// Reply a null array, not an empty one, when there is nothing to pop.
     nil_when_empty: bool,
+    /// How the pop propagates (Redis 7.2 rewrites all but ZPOPMIN / ZPOPMAX).
+    propagate: Propagate,
+}
+
+/// The command a pop is propagated as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Propagate {
+    /// The command itself (ZPOPMIN, ZPOPMAX).
+    AsIs,
+    /// `ZPOPMIN|ZPOPMAX key` (BZPOPMIN, BZPOPMAX).
+    Pop,
+    /// `ZPOPMIN|ZPOPMAX key <popped>` (ZMPOP, BZMPOP).
+    PopCount,
 }
 
 /// Pops up to `count` members (`None`: one, unnested in RESP3 too) from the
@@ -174,8 +187,21 @@ fn pop_generic(
         out.double(s);
     }
     let empty = z.is_empty();
+    if n > 0 {
+        ctx.db
+            .changed_n(key, if max { "zpopmax" } else { "zpopmin" }, n);
+        if shape.propagate != Propagate::AsIs {
+            let name: &[u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
+            let mut argv = vec![name.to_vec(), key.to_vec()];
+            if shape.propagate == Propagate::PopCount {
+                argv.push(n.to_string().into_bytes());
+            }
+            ctx.db.propagate_as(argv);
+        }
+    }
     if empty {
         ctx.db.remove(key)?;
+        ctx.db.event(key, "del");
     }
     Ok(true)
 }
@@ -197,6 +223,7 @@ fn zpop(ctx: &mut Ctx<'_>, args: &Args<'_>, max: bool) -> CmdResult {
         emit_key: false,
         nested: ctx.out.resp3 && count.is_some(),
         nil_when_empty: false,
+        propagate: Propagate::AsIs,
     };
     pop_generic(ctx, &[args.get(1)], max, count, shape)?;
     Ok(())
@@ -267,6 +294,7 @@ fn bzpop(ctx: &mut Ctx<'_>, args: &Args<'_>, max: bool) -> CmdResult {
         emit_key: true,
         nested: false,
         nil_when_empty: false,
+        propagate: Propagate::Pop,
     };
     bpop_generic(ctx, &keys, max, None, shape, deadline)
 }
@@ -331,6 +359,7 @@ const MPOP_SHAPE: Shape = Shape {
     emit_key: true,
     nested: true,
     nil_when_empty: true,
+    propagate: Propagate::PopCount,
 };
 
 // ZMPOP numkeys key [key ...] <MIN | MAX> [COUNT count]

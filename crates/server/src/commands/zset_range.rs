@@ -9,7 +9,7 @@
 use cinnabar_resp::{parse_i64_strict, Args};
 
 use super::zset::{
-    lex_range, limits, read_zset, reply_scored, score_range, store_zset, write_zset,
+    delete_dest, lex_range, limits, read_zset, reply_scored, score_range, store_zset, write_zset,
 };
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
@@ -222,7 +222,7 @@ fn zrange_generic(
     let Some(z) = read_zset(&mut ctx.db, args.get(src))? else {
         match store {
             Some(dst) => {
-                ctx.db.remove(dst)?;
+                delete_dest(&mut ctx.db, dst)?;
                 ctx.out.int(0);
             }
             None => ctx.out.array(0),
@@ -260,7 +260,7 @@ fn zrange_generic(
     let _ = built.add_all(&pairs, AddFlags::default(), &lim);
     drop(pairs);
     drop(items);
-    let n = store_zset(&mut ctx.db, dst, built)?;
+    let n = store_zset(&mut ctx.db, dst, built, "zrangestore", 1)?;
     ctx.out.int(n as i64);
     Ok(())
 }
@@ -305,6 +305,7 @@ fn zrevrangebylex(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn zremrange_generic(
     ctx: &mut Ctx<'_>,
     key: &[u8],
+    event: &'static str,
     remove: impl FnOnce(&mut ZSet) -> usize,
 ) -> CmdResult {
     let (removed, empty) = match write_zset(&mut ctx.db, key)? {
@@ -314,11 +315,12 @@ fn zremrange_generic(
             (n, z.is_empty())
         }
     };
+    if removed > 0 {
+        ctx.db.changed_n(key, event, removed);
+    }
     if empty {
         ctx.db.remove(key)?;
-    }
-    if removed == 0 {
-        // (no effect recorded: nothing changed)
+        ctx.db.event(key, "del");
     }
     ctx.out.int(removed as i64);
     Ok(())
@@ -328,7 +330,7 @@ fn zremrange_generic(
 fn zremrangebyrank(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let start = long_arg(args.get(2))?;
     let end = long_arg(args.get(3))?;
-    zremrange_generic(ctx, args.get(1), |z| {
+    zremrange_generic(ctx, args.get(1), "zremrangebyrank", |z| {
         match clamp_ranks(start, end, z.len()) {
             Some((a, b)) => z.remove_range_by_rank(a, b),
             None => 0,
@@ -339,13 +341,17 @@ fn zremrangebyrank(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 // ZREMRANGEBYSCORE key min max
 fn zremrangebyscore(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let r = score_range(args.get(2), args.get(3))?;
-    zremrange_generic(ctx, args.get(1), |z| z.remove_range_by_score(&r))
+    zremrange_generic(ctx, args.get(1), "zremrangebyscore", |z| {
+        z.remove_range_by_score(&r)
+    })
 }
 
 // ZREMRANGEBYLEX key min max
 fn zremrangebylex(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let r = lex_range(args.get(2), args.get(3))?;
-    zremrange_generic(ctx, args.get(1), |z| z.remove_range_by_lex(&r))
+    zremrange_generic(ctx, args.get(1), "zremrangebylex", |z| {
+        z.remove_range_by_lex(&r)
+    })
 }
 
 #[cfg(test)]

@@ -311,7 +311,13 @@ fn setop_generic(
     match dst {
         Some(dst) => {
             let lim = limits(ctx);
-            let len = store_zset(&mut ctx.db, dst, ZSet::from_sorted(result, 0, &lim))?;
+            let event = match op {
+                Op::Union => "zunionstore",
+                Op::Inter => "zinterstore",
+                Op::Diff => "zdiffstore",
+            };
+            let z = ZSet::from_sorted(result, 0, &lim);
+            let len = store_zset(&mut ctx.db, dst, z, event, 1)?;
             ctx.out.int(len as i64);
         }
         None => {
