@@ -163,6 +163,13 @@ fn serve_key(
         let Some(def) = srv.commands.get(args.get(0)) else {
             continue;
         };
+        // Any change to the key makes it ready, but as in Redis a waiter is
+        // served only by a value of the type it blocked for: a BLPOP stays
+        // blocked when a sorted set appears under its key.
+        if !holds_type_for(db, dbi, key, def.group) {
+            keep.push_back(w);
+            continue;
+        }
         let mut needed: Vec<usize> = def
             .key_positions(&args)
             .iter()
@@ -202,6 +209,17 @@ fn serve_key(
         s.blocked.restore(dbi, key, keep);
     }
     outcome
+}
+
+/// True when `key` holds a value of the type a blocking command of `group`
+/// waits for.
+fn holds_type_for(db: &mut Db<'_>, dbi: usize, key: &[u8], group: &str) -> bool {
+    let wanted = match group {
+        "sorted_set" => "zset",
+        other => other,
+    };
+    let now = db.now_ms;
+    matches!(db.locked.get(dbi, key, now), Ok(Some(e)) if e.value().type_name() == wanted)
 }
 
 /// Runs a waiter's command with the writer's locks; `None` when it would block again.

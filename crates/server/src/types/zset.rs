@@ -28,12 +28,12 @@
 //! * `zset::create_zset(&mut ctx.db, key, size_hint, first_member_len, &lim)` →
 //!   `&mut ZSet`, the existing set or a new empty one stored under `key` (call
 //!   [`ZSet::maybe_convert`] on an existing one before a batch of adds, delete
-//!   the key if nothing was added, and call
-//!   `zset::signal_zset_ready(&mut ctx.db, key)` after adding so blocked
-//!   BZPOPMIN clients are served);
-//! * `zset::store_zset(&mut ctx.db, key, zset)` stores a built set (replacing
-//!   the value and its TTL, or deleting the key when the set is empty) and
-//!   wakes clients blocked on the key;
+//!   the key if nothing was added, and record the change with
+//!   `ctx.db.changed_n(key, "zadd", n)`: the effects record wakes blocked
+//!   BZPOPMIN clients, WATCH and the dirty counter);
+//! * `zset::store_zset(&mut ctx.db, key, zset, event, dirty)` stores a built
+//!   set (replacing the value and its TTL, or deleting the key when the set is
+//!   empty) and records the change;
 //! * `zset::reply_scored(out, &items, withscores)` writes members with scores
 //!   as Redis does in RESP2 and RESP3.
 //!
