@@ -289,16 +289,18 @@ fn rpushx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     push_generic(ctx, args, End::Tail, false)
 }
 
+/// Elements popped, and whether the list is now empty.
+type Popped = (Vec<Vec<u8>>, bool);
+
 /// Pops up to `count` elements from `key`, leaving an emptied list in place
 /// (see [`popped`]); also says whether the list is now empty. `None` when the
 /// key is missing or empty.
-#[allow(clippy::type_complexity)]
 fn pop_raw(
     ctx: &mut Ctx<'_>,
     key: &[u8],
     end: End,
     count: usize,
-) -> Result<Option<(Vec<Vec<u8>>, bool)>, CmdError> {
+) -> Result<Option<Popped>, CmdError> {
     let fill = fill(ctx);
     match ctx.db.lookup_write(key)? {
         None => Ok(None),
