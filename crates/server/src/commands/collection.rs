@@ -110,10 +110,12 @@ pub fn parse_scan_opts<'a>(args: &Args<'a>, from: usize) -> Result<ScanOpts<'a>,
 
 /// The shared body of SREM / HDEL: removes `members` from the collection at
 /// `args[1]` (`open` gives it, or WRONGTYPE), deletes the key once it is empty
-/// (stopping there, as Redis does), and replies with the number removed.
+/// (stopping there, as Redis does), records `event` (and `del`) when something
+/// was removed, and replies with the number removed.
 pub fn remove_members<T>(
     ctx: &mut Ctx<'_>,
     args: &Args<'_>,
+    event: &'static str,
     open: fn(&mut Entry) -> Result<&mut T, CmdError>,
     remove: fn(&mut T, &[u8]) -> bool,
     is_empty: fn(&T) -> bool,
@@ -133,11 +135,13 @@ pub fn remove_members<T>(
             }
         }
     }
-    if is_empty(c) {
-        ctx.db.remove(key)?;
+    let empty = is_empty(c);
+    if removed > 0 {
+        ctx.db.changed_n(key, event, removed as usize);
     }
-    if removed == 0 {
-        // (no effect recorded: nothing changed)
+    if empty {
+        ctx.db.remove(key)?;
+        ctx.db.event(key, "del");
     }
     ctx.out.int(removed);
     Ok(())

@@ -197,6 +197,8 @@ fn hset(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         }
         Ok(created)
     })?;
+    // Redis counts every pair, new or updated.
+    ctx.db.changed_n(args.get(1), "hset", (args.len() - 2) / 2);
     if ctx.cmd.name == "hset" {
         ctx.out.int(created);
     } else {
@@ -216,8 +218,8 @@ fn hsetnx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         h.set(args.get(2), args.get(3), &lim);
         Ok(true)
     })?;
-    if !set {
-        // (no effect recorded: nothing changed)
+    if set {
+        ctx.db.changed(args.get(1), "hset");
     }
     ctx.out.int(i64::from(set));
     Ok(())
@@ -254,7 +256,7 @@ fn hmget(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 // HDEL key field [field ...]
 fn hdel(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    super::collection::remove_members(ctx, args, hash_mut, Hash::delete, Hash::is_empty)
+    super::collection::remove_members(ctx, args, "hdel", hash_mut, Hash::delete, Hash::is_empty)
 }
 
 // HLEN key
@@ -358,6 +360,7 @@ fn hincrby(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         h.set(field, itoa::Buffer::new().format(new).as_bytes(), &lim);
         Ok(new)
     })?;
+    ctx.db.changed(args.get(1), "hincrby");
     ctx.out.int(value);
     Ok(())
 }
@@ -387,6 +390,14 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         h.set(field, text.as_bytes(), &lim);
         Ok(text)
     })?;
+    ctx.db.changed(args.get(1), "hincrbyfloat");
+    // Propagated as HSET of the result, so replicas need not redo the sum.
+    ctx.db.propagate_as(vec![
+        b"HSET".to_vec(),
+        args.get(1).to_vec(),
+        field.to_vec(),
+        text.as_bytes().to_vec(),
+    ]);
     ctx.out.bulk(text.as_bytes());
     Ok(())
 }

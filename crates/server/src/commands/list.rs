@@ -216,6 +216,30 @@ fn parse_int(arg: &[u8]) -> Result<i64, CmdError> {
     parse_i64_strict(arg).ok_or(CmdError::NotInteger)
 }
 
+/// Redis's event name of a push at `end`.
+fn push_event(end: End) -> &'static str {
+    match end {
+        End::Head => "lpush",
+        End::Tail => "rpush",
+    }
+}
+
+/// Redis's event name of a pop at `end`.
+fn pop_event(end: End) -> &'static str {
+    match end {
+        End::Head => "lpop",
+        End::Tail => "rpop",
+    }
+}
+
+/// The non-blocking command a pop at `end` propagates as.
+fn pop_command(end: End) -> &'static [u8] {
+    match end {
+        End::Head => b"LPOP",
+        End::Tail => b"RPOP",
+    }
+}
+
 /// Pushes values at one end, creating the list when `create`; replies the length.
 fn push_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, end: End, create: bool) -> CmdResult {
     let key = args.get(1);
@@ -240,7 +264,7 @@ fn push_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, end: End, create: bool) -> C
             return Ok(());
         }
     };
-    // TODO-EFFECT ready
+    ctx.db.changed_n(key, push_event(end), values.len());
     ctx.out.int(len as i64);
     Ok(())
 }
@@ -265,29 +289,55 @@ fn rpushx(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     push_generic(ctx, args, End::Tail, false)
 }
 
-/// Pops up to `count` elements from `key`, deleting the key when it empties.
-/// `None` when the key is missing or empty.
+/// Elements popped, and whether the list is now empty.
+type Popped = (Vec<Vec<u8>>, bool);
+
+/// Pops up to `count` elements from `key`, leaving an emptied list in place
+/// (see [`popped`]); also says whether the list is now empty. `None` when the
+/// key is missing or empty.
+fn pop_raw(
+    ctx: &mut Ctx<'_>,
+    key: &[u8],
+    end: End,
+    count: usize,
+) -> Result<Option<Popped>, CmdError> {
+    let fill = fill(ctx);
+    match ctx.db.lookup_write(key)? {
+        None => Ok(None),
+        Some(e) => {
+            let l = as_list(e)?;
+            if l.is_empty() {
+                return Ok(None);
+            }
+            let values = l.pop(end, count, fill);
+            Ok(Some((values, l.is_empty())))
+        }
+    }
+}
+
+/// Records the pop of `n` elements from `key` at `end` and deletes the list
+/// when it is now `empty`, as Redis does after every pop.
+fn popped(ctx: &mut Ctx<'_>, key: &[u8], end: End, n: usize, empty: bool) -> CmdResult {
+    ctx.db.changed_n(key, pop_event(end), n);
+    if empty {
+        ctx.db.remove(key)?;
+        ctx.db.event(key, "del");
+    }
+    Ok(())
+}
+
+/// Pops up to `count` elements from `key`, recording the pop and deleting the
+/// key when it empties. `None` when the key is missing or empty.
 fn pop_from(
     ctx: &mut Ctx<'_>,
     key: &[u8],
     end: End,
     count: usize,
 ) -> Result<Option<Vec<Vec<u8>>>, CmdError> {
-    let fill = fill(ctx);
-    let (values, now_empty) = match ctx.db.lookup_write(key)? {
-        None => return Ok(None),
-        Some(e) => {
-            let l = as_list(e)?;
-            if l.is_empty() {
-                return Ok(None);
-            }
-            let v = l.pop(end, count, fill);
-            (v, l.is_empty())
-        }
+    let Some((values, empty)) = pop_raw(ctx, key, end, count)? else {
+        return Ok(None);
     };
-    if now_empty {
-        ctx.db.remove(key)?;
-    }
+    popped(ctx, key, end, values.len(), empty)?;
     Ok(Some(values))
 }
 
@@ -417,6 +467,7 @@ fn lset(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let l = as_list(e)?;
     let i = index_of(index, l.len()).ok_or_else(|| CmdError::err("index out of range"))?;
     l.set(i, args.get(3), fill);
+    ctx.db.changed(args.get(1), "lset");
     ctx.out.ok();
     Ok(())
 }
@@ -440,8 +491,8 @@ fn linsert(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let n = l
         .insert(args.get(3), args.get(4), after, fill)
         .map_or(-1, |n| n as i64);
-    if n < 0 {
-        // (no effect recorded: nothing changed)
+    if n > 0 {
+        ctx.db.changed(args.get(1), "linsert");
     }
     ctx.out.int(n);
     Ok(())
@@ -460,11 +511,12 @@ fn lrem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             (r, l.is_empty())
         }
     };
+    if removed > 0 {
+        ctx.db.changed_n(key, "lrem", removed);
+    }
     if empty {
         ctx.db.remove(key)?;
-    }
-    if removed == 0 {
-        // (no effect recorded: nothing changed)
+        ctx.db.event(key, "del");
     }
     ctx.out.int(removed as i64);
     Ok(())
@@ -476,19 +528,27 @@ fn ltrim(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let stop = parse_int(args.get(3))?;
     let key = args.get(1);
     let fill = fill(ctx);
-    let empty = match ctx.db.lookup_write(key)? {
-        None => false,
+    let (trimmed, empty) = match ctx.db.lookup_write(key)? {
+        None => {
+            ctx.out.ok();
+            return Ok(());
+        }
         Some(e) => {
             let l = as_list(e)?;
+            let before = l.len();
             match clamp_range(start, stop, l.len()) {
                 Some((a, b)) => l.trim(a, b, fill),
                 None => l.trim(1, 0, fill),
             }
-            l.is_empty()
+            (before - l.len(), l.is_empty())
         }
     };
+    // Redis emits `ltrim` even when nothing was trimmed, counting the
+    // elements removed.
+    ctx.db.changed_n(key, "ltrim", trimmed);
     if empty {
         ctx.db.remove(key)?;
+        ctx.db.event(key, "del");
     }
     ctx.out.ok();
     Ok(())
@@ -591,10 +651,12 @@ fn move_one(
     if let Some(e) = ctx.db.lookup_write(dst)? {
         as_list(e)?;
     }
-    let Some(mut popped) = pop_from(ctx, src, from, 1)? else {
+    // The source is deleted (when emptied) only after the push, as in Redis:
+    // a one-element list rotated onto itself stays.
+    let Some((mut values, empty)) = pop_raw(ctx, src, from, 1)? else {
         return Ok(None);
     };
-    let Some(value) = popped.pop() else {
+    let Some(value) = values.pop() else {
         return Ok(None);
     };
     let fill = fill(ctx);
@@ -607,7 +669,9 @@ fn move_one(
                 .set(dst, NewValue::Object(Box::new(Object::List(l))), None)?;
         }
     }
-    // TODO-EFFECT ready
+    // One change for the dirty counter, counted with the pop.
+    ctx.db.event(dst, push_event(to));
+    popped(ctx, src, from, 1, empty && src != dst)?;
     Ok(Some(value))
 }
 
@@ -690,6 +754,10 @@ fn mpop_once(ctx: &mut Ctx<'_>, p: &MpopArgs) -> Result<bool, CmdError> {
     for key in &p.keys {
         if has_elements(ctx, key)? {
             let values = pop_from(ctx, key, p.end, p.count)?.unwrap_or_default();
+            // LMPOP and BLMPOP propagate as [LR]POP key count.
+            let n = itoa::Buffer::new().format(values.len()).as_bytes().to_vec();
+            ctx.db
+                .propagate_as(vec![pop_command(p.end).to_vec(), key.clone(), n]);
             ctx.out.array(2);
             ctx.out.bulk(key);
             ctx.out.bulk_array(values.iter().map(Vec::as_slice));
@@ -717,6 +785,8 @@ fn bpop_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, end: End) -> CmdResult {
             let value = pop_from(ctx, key, end, 1)?
                 .and_then(|mut v| v.pop())
                 .unwrap_or_default();
+            ctx.db
+                .propagate_as(vec![pop_command(end).to_vec(), key.to_vec()]);
             ctx.out.array(2);
             ctx.out.bulk(key);
             ctx.out.bulk(&value);
@@ -745,7 +815,8 @@ fn brpop(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     bpop_generic(ctx, args, End::Tail)
 }
 
-/// BLMOVE/BRPOPLPUSH: move now, or block on the source.
+/// BLMOVE/BRPOPLPUSH: move now (propagated as the command `as_cmd`), or
+/// block on the source.
 fn bmove_generic(
     ctx: &mut Ctx<'_>,
     src: &[u8],
@@ -753,9 +824,12 @@ fn bmove_generic(
     from: End,
     to: End,
     timeout: &[u8],
+    as_cmd: &[&[u8]],
 ) -> CmdResult {
     let deadline = parse_timeout(timeout, ctx.now_ms())?;
     if let Some(v) = move_one(ctx, src, dst, from, to)? {
+        ctx.db
+            .propagate_as(as_cmd.iter().map(|w| w.to_vec()).collect());
         ctx.out.bulk(&v);
         return Ok(());
     }
@@ -773,7 +847,22 @@ fn bmove_generic(
 fn blmove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let from = parse_end(args.get(3))?;
     let to = parse_end(args.get(4))?;
-    bmove_generic(ctx, args.get(1), args.get(2), from, to, args.get(5))
+    let as_cmd = [
+        &b"LMOVE"[..],
+        args.get(1),
+        args.get(2),
+        args.get(3),
+        args.get(4),
+    ];
+    bmove_generic(
+        ctx,
+        args.get(1),
+        args.get(2),
+        from,
+        to,
+        args.get(5),
+        &as_cmd,
+    )
 }
 
 // BRPOPLPUSH source destination timeout
@@ -785,6 +874,7 @@ fn brpoplpush(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         End::Tail,
         End::Head,
         args.get(3),
+        &[b"RPOPLPUSH", args.get(1), args.get(2)],
     )
 }
 

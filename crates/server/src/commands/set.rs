@@ -129,8 +129,8 @@ fn sadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             ctx.db.set(key, new_value(s), None)?;
         }
     }
-    if added == 0 {
-        // (no effect recorded: nothing changed)
+    if added > 0 {
+        ctx.db.changed_n(key, "sadd", added as usize);
     }
     ctx.out.int(added);
     Ok(())
@@ -138,7 +138,7 @@ fn sadd(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 // SREM key member [member ...]
 fn srem(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
-    super::collection::remove_members(ctx, args, set_mut, Set::remove, Set::is_empty)
+    super::collection::remove_members(ctx, args, "srem", set_mut, Set::remove, Set::is_empty)
 }
 
 // SISMEMBER key member
@@ -186,6 +186,9 @@ pub fn union_order(s: &Set, lim: &SetLimits) -> Set {
     u
 }
 
+/// Members per SREM that SPOP with a count propagates as (Redis's batch size).
+const SPOP_BATCH: usize = 1024;
+
 // SPOP key [count]
 fn spop(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     if args.len() > 3 {
@@ -198,12 +201,19 @@ fn spop(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             return Ok(());
         };
         let s = set_mut(e)?;
-        if let Some(m) = s.pop_random() {
-            ctx.out.bulk(&m);
-        }
-        if s.is_empty() {
+        let Some(m) = s.pop_random() else {
+            ctx.out.null();
+            return Ok(());
+        };
+        let empty = s.is_empty();
+        ctx.out.bulk(&m);
+        ctx.db.changed(key, "spop");
+        if empty {
             ctx.db.remove(key)?;
+            ctx.db.event(key, "del");
         }
+        // Propagated as the SREM of the member popped.
+        ctx.db.propagate_as(vec![b"SREM".to_vec(), key.to_vec(), m]);
         return Ok(());
     }
     let positive = || CmdError::err("value is out of range, must be positive");
@@ -220,19 +230,32 @@ fn spop(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         return Ok(());
     }
     if count >= s.len() {
-        // The whole set, in the order of Redis's one-set union, then the key goes.
+        // The whole set, in the order of Redis's one-set union, then the key
+        // goes: propagated as its DEL.
         let u = union_order(s, &lim);
         ctx.out.set(u.len());
         for item in u.iter() {
             reply_item(ctx.out, item);
         }
+        ctx.db.changed_n(key, "spop", u.len());
         ctx.db.remove(key)?;
+        ctx.db.event(key, "del");
+        ctx.db.propagate_as(vec![b"DEL".to_vec(), key.to_vec()]);
         return Ok(());
     }
     let popped = s.pop_many(count, &lim);
     ctx.out.set(popped.len());
     for m in &popped {
         ctx.out.bulk(m);
+    }
+    ctx.db.changed_n(key, "spop", popped.len());
+    // Propagated as SREMs of the members popped, at most 1024 per command.
+    for batch in popped.chunks(SPOP_BATCH) {
+        let mut argv = Vec::with_capacity(2 + batch.len());
+        argv.push(b"SREM".to_vec());
+        argv.push(key.to_vec());
+        argv.extend(batch.iter().cloned());
+        ctx.db.propagate_as(argv);
     }
     Ok(())
 }
@@ -324,7 +347,6 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             Some(e) => set_of(e)?.contains(member),
             None => false,
         };
-        // (no effect recorded: nothing changed)
         ctx.out.int(i64::from(found));
         return Ok(());
     }
@@ -339,25 +361,28 @@ fn smove(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     };
     match removed {
         (false, _) => {
-            // (no effect recorded: nothing changed)
-            // (no effect recorded: nothing changed)
             ctx.out.int(0);
             return Ok(());
         }
-        (true, true) => {
-            ctx.db.remove(src)?;
+        (true, empty) => {
+            ctx.db.changed(src, "srem");
+            if empty {
+                ctx.db.remove(src)?;
+                ctx.db.event(src, "del");
+            }
         }
-        (true, false) => {}
     }
-    match ctx.db.lookup_write(dst)? {
-        Some(e) => {
-            set_mut(e)?.add(member, &lim);
-        }
+    let added = match ctx.db.lookup_write(dst)? {
+        Some(e) => set_mut(e)?.add(member, &lim),
         None => {
             let mut s = Set::create(member, 1, &lim);
             s.add(member, &lim);
             ctx.db.set(dst, new_value(s), None)?;
+            true
         }
+    };
+    if added {
+        ctx.db.changed(dst, "sadd");
     }
     ctx.out.int(1);
     Ok(())

@@ -162,14 +162,15 @@ fn retain_members(
     Ok(())
 }
 
-/// Stores `result` at `dst` (replacing any value) or deletes `dst` when empty;
-/// replies with the cardinality.
-fn store(ctx: &mut Ctx<'_>, dst: &[u8], result: Set) -> CmdResult {
+/// Stores `result` at `dst` (replacing any value) with Redis's `event`, or
+/// deletes `dst` when empty; replies with the cardinality.
+fn store(ctx: &mut Ctx<'_>, dst: &[u8], result: Set, event: &'static str) -> CmdResult {
     let n = result.len();
     if n > 0 {
         ctx.db.set(dst, new_value(result), None)?;
-    } else {
-        ctx.db.remove(dst)?;
+        ctx.db.changed(dst, event);
+    } else if ctx.db.remove(dst)? {
+        ctx.db.changed(dst, "del");
     }
     ctx.out.int(n as i64);
     Ok(())
@@ -203,7 +204,7 @@ fn inter(ctx: &mut Ctx<'_>, keys: &[&[u8]], mode: InterMode<'_>) -> CmdResult {
                 ctx.out.int(0);
                 Ok(())
             }
-            InterMode::Store(dst) => store(ctx, dst, Set::new_intset()),
+            InterMode::Store(dst) => store(ctx, dst, Set::new_intset(), "sinterstore"),
         };
     }
     // Smallest first (stable, as Redis's sort keeps equal sizes in key order).
@@ -261,7 +262,7 @@ fn inter(ctx: &mut Ctx<'_>, keys: &[&[u8]], mode: InterMode<'_>) -> CmdResult {
             if only_integers {
                 result.maybe_convert_to_intset(&lim);
             }
-            store(ctx, dst, result)
+            store(ctx, dst, result, "sinterstore")
         }
         _ => {
             ctx.out.set(candidates.len());
@@ -398,7 +399,7 @@ fn sunion(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn sunionstore(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let lim = limits(ctx);
     let result = union_or_diff(ctx, &keys_from(args, 2), false, &lim)?;
-    store(ctx, args.get(1), result)
+    store(ctx, args.get(1), result, "sunionstore")
 }
 
 // SDIFF key [key ...]
@@ -413,5 +414,5 @@ fn sdiff(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 fn sdiffstore(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let lim = limits(ctx);
     let result = union_or_diff(ctx, &keys_from(args, 2), true, &lim)?;
-    store(ctx, args.get(1), result)
+    store(ctx, args.get(1), result, "sdiffstore")
 }

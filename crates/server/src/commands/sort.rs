@@ -456,13 +456,15 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, readonly: bool) -> CmdResult
                 }
             }
             if values.is_empty() {
-                ctx.db.remove(dest)?;
+                if ctx.db.remove(dest)? {
+                    ctx.db.changed(dest, "del");
+                }
             } else {
                 let fill = ctx.srv.tun.enc.list_max_listpack_size.load(Relaxed);
                 let list = stored_list(&values, fill);
                 ctx.db
                     .set(dest, NewValue::Object(Box::new(Object::List(list))), None)?;
-                // TODO-EFFECT ready
+                ctx.db.changed_n(dest, "sortstore", output_len);
             }
             ctx.out.int(output_len as i64);
         }
