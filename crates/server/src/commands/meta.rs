@@ -557,7 +557,7 @@ fn spec_span(spec: &KeySpec, args: &Args<'_>) -> Span {
                 _ => return Span::Invalid,
             };
             first += i64::from(firstkey);
-            (first + n - 1, i64::from(keystep))
+            (first.saturating_add(n) - 1, i64::from(keystep))
         }
         FindKeys::Unknown => return Span::Invalid,
     };
@@ -637,5 +637,14 @@ mod tests {
         )];
         let keys = keys_from_specs(&specs, &Args::new(&b, &r), false).expect("keys");
         assert_eq!(keys.iter().map(|k| k.0).collect::<Vec<_>>(), vec![4, 5]);
+    }
+
+    #[test]
+    fn huge_key_count_is_invalid_not_overflow() {
+        let (b, r) = args_of(&["zmpop", "9223372036854775807", "a", "MIN"]);
+        let specs = [KeySpec::keynum(keyflag::RW, 1, 0, 1, 1)];
+        assert!(keys_from_specs(&specs, &Args::new(&b, &r), false).is_none());
+        let keys = keys_from_specs(&specs, &Args::new(&b, &r), true).expect("partial");
+        assert!(keys.is_empty());
     }
 }
