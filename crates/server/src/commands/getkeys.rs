@@ -309,7 +309,7 @@ mod tests {
             numkeys_store_keys(a)
         });
         assert_eq!(keys, vec![(3, 0), (4, 0), (1, 0)]);
-        let keys = with_args(&["zunion", "3", "a", "b"], |a| numkeys_keys(a));
+        let keys = with_args(&["zunion", "3", "a", "b"], numkeys_keys);
         assert!(keys.is_empty());
     }
 
@@ -414,7 +414,7 @@ mod tests {
                 table.get(words[0].as_bytes()).expect("declared")
             };
             let got = with_args(&words, |a| {
-                command_keys(&def, a)
+                command_keys(def, a)
                     .into_iter()
                     .map(|(pos, f)| {
                         let names: Vec<&str> = keyflag::NAMES
@@ -433,6 +433,119 @@ mod tests {
                     .join(" ")
             });
             assert_eq!(&got, expected, "{line}");
+        }
+    }
+
+    /// A typical command line built from a command's documented arguments:
+    /// optional ones left out (`full` false) or all given, repeatable ones
+    /// twice, the first (or, with `last_choice`, the last) of each choice.
+    fn typical_line(
+        args: &[crate::commands::ArgSpec],
+        full: bool,
+        last_choice: bool,
+        out: &mut Vec<String>,
+    ) {
+        use crate::commands::meta::argflag;
+        use crate::commands::ArgType;
+        for a in args {
+            if a.flags & argflag::OPTIONAL != 0 && !full {
+                continue;
+            }
+            let reps = if a.flags & argflag::MULTIPLE != 0 {
+                2
+            } else {
+                1
+            };
+            for r in 0..reps {
+                if !a.token.is_empty() && (r == 0 || a.flags & argflag::MULTIPLE_TOKEN != 0) {
+                    out.push(a.token.to_string());
+                }
+                let n = out.len();
+                match a.kind {
+                    ArgType::Key => out.push(format!("key{n}")),
+                    ArgType::Integer if a.name == "numkeys" => out.push("2".into()),
+                    ArgType::Integer | ArgType::UnixTime => out.push("1".into()),
+                    ArgType::Double => out.push("1.5".into()),
+                    ArgType::String | ArgType::Pattern => out.push(format!("s{n}")),
+                    ArgType::PureToken => {}
+                    ArgType::OneOf => {
+                        let pick = if last_choice { a.subargs.len() - 1 } else { 0 };
+                        if let Some(sub) = a.subargs.get(pick) {
+                            typical_line(std::slice::from_ref(sub), true, last_choice, out);
+                        }
+                    }
+                    ArgType::Block => typical_line(a.subargs, full, last_choice, out),
+                }
+            }
+        }
+    }
+
+    /// The lock set covers every key GETKEYS names, and the single-key fast
+    /// path agrees with the general extractor, on typical lines of every
+    /// command; odd lines (of a valid length) never make the extractor panic
+    /// or point outside the arguments.
+    #[test]
+    fn lock_set_covers_getkeys_on_every_command() {
+        let table = crate::commands::CommandTable::build();
+        let pool = [
+            "0",
+            "1",
+            "2",
+            "-1",
+            "9223372036854775807",
+            "store",
+            "STOREDIST",
+            "keys",
+            "",
+            "x",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for (full, def) in &table.full {
+            let prefix: Vec<String> = full.split('|').map(str::to_string).collect();
+            let mut lines = Vec::new();
+            for (all, last) in [(false, false), (true, false), (true, true)] {
+                let mut words = prefix.clone();
+                typical_line(def.args, all, last, &mut words);
+                lines.push(words);
+            }
+            for _ in 0..100 {
+                let mut words = prefix.clone();
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                for k in 0..(seed % 9) {
+                    let w = pool[((seed >> (8 + 4 * k)) % pool.len() as u64) as usize];
+                    words.push(w.to_string());
+                }
+                lines.push(words);
+            }
+            // Dispatch (and COMMAND GETKEYS) check the arity first.
+            let fits = |n: usize| {
+                let n = n as i32;
+                if def.arity >= 0 {
+                    n == def.arity
+                } else {
+                    n >= -def.arity
+                }
+            };
+            for words in lines.into_iter().filter(|w| fits(w.len())) {
+                let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+                with_args(&refs, |a| {
+                    let keys: Vec<usize> = command_keys(def, a).iter().map(|k| k.0).collect();
+                    let lock = lock_positions(def, a);
+                    for p in keys.iter().chain(&lock) {
+                        assert!(*p < a.len(), "{full}: {words:?}");
+                    }
+                    for p in &keys {
+                        assert!(lock.contains(p), "{full}: {words:?} locks {lock:?}");
+                    }
+                    if let Some(i) = def.single_key() {
+                        if i < a.len() {
+                            assert_eq!(keys, vec![i], "{full}: {words:?}");
+                        }
+                    }
+                });
+            }
         }
     }
 }

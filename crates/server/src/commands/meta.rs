@@ -1,9 +1,17 @@
-//! Command metadata beyond what dispatch needs: key specifications, argument
-//! descriptions, tips and history, as COMMAND INFO and COMMAND DOCS report them.
+//! The vocabulary of a command declaration beyond what dispatch needs: key
+//! specifications, argument descriptions and the short `const` constructors
+//! ([`key`], [`string`], [`oneof`], [`kw_range`], ...) that keep a declaration
+//! readable; a family module takes them all with `use super::meta::prelude::*`.
 //!
-//! Everything here is `const`-constructible so command tables stay `static`.
-//! A [`KeySpec`] also drives COMMAND GETKEYS / GETKEYSANDFLAGS through
-//! [`keys_from_specs`].
+//! Everything here is `const`-constructible so command tables stay `static`
+//! and need no start-up work. The facts (names, tokens, types, flags, key-spec
+//! numbers, versions) follow Redis 7.2; summaries and complexities are our own
+//! words. Key specs are more than documentation: [`keys_from_specs`] follows
+//! them for COMMAND GETKEYS and for the lock set, so a spec that is wrong is a
+//! locking bug, which is why there is no second way to state key positions.
+//!
+//! `tests/command_meta.rs` compares COMMAND INFO and COMMAND DOCS of every
+//! command with the reference server.
 
 use cinnabar_resp::Args;
 
