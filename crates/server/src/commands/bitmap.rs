@@ -180,7 +180,7 @@ pub static COMMANDS: &[CommandDef] = &[
         .optional()
         .multiple(),
     ])
-    .keys_fn(super::getkeys::bitfield_keys),
+    .keys_fn(getkeys::bitfield_keys),
     CommandDef::new(
         "bitfield_ro",
         -2,

@@ -300,7 +300,7 @@ pub static COMMANDS: &[CommandDef] = &[
             )
             .optional(),
         ])
-        .keys_fn(super::getkeys::georadius_keys),
+        .keys_fn(getkeys::georadius_keys),
     CommandDef::new("georadius_ro", -6, READONLY, "geo", georadius_ro)
         .acl(RO_READ)
         .since("3.2.10")
@@ -404,7 +404,7 @@ pub static COMMANDS: &[CommandDef] = &[
         )
         .optional(),
     ])
-    .keys_fn(super::getkeys::georadius_keys),
+    .keys_fn(getkeys::georadius_keys),
     CommandDef::new(
         "georadiusbymember_ro",
         -5,

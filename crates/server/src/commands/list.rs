@@ -194,7 +194,7 @@ pub static COMMANDS: &[CommandDef] = &[
             oneof("where", &[token("left", "LEFT"), token("right", "RIGHT")]),
             integer("count").token("COUNT").optional(),
         ])
-        .keys_fn(super::getkeys::numkeys_keys),
+        .keys_fn(getkeys::numkeys_keys),
     CommandDef::new("blpop", -3, WRITE | BLOCKING, "list", blpop)
         .acl(acl::WRITE | LIST | acl::SLOW | acl::BLOCKING)
         .since("2.0.0")
@@ -274,7 +274,7 @@ pub static COMMANDS: &[CommandDef] = &[
             oneof("where", &[token("left", "LEFT"), token("right", "RIGHT")]),
             integer("count").token("COUNT").optional(),
         ])
-        .keys_fn(super::getkeys::blocking_numkeys_keys),
+        .keys_fn(getkeys::blocking_numkeys_keys),
 ];
 
 fn fill(ctx: &Ctx<'_>) -> i64 {

@@ -464,8 +464,9 @@ pub const fn kw_keynum(
 }
 
 /// Everything a command declaration uses: key-spec flags, the spec and
-/// argument types and the short constructors above.
+/// argument types, the short constructors above and the key functions.
 pub mod prelude {
+    pub use super::super::getkeys;
     pub use super::keyflag::*;
     pub use super::{
         block, double, integer, key, kw_keynum, kw_range, oneof, pattern, string, token, unix_time,

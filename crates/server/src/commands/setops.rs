@@ -68,7 +68,7 @@ pub static COMMANDS: &[CommandDef] = &[
             key("key", 0).multiple(),
             integer("limit").token("LIMIT").optional(),
         ])
-        .keys_fn(super::getkeys::numkeys_keys),
+        .keys_fn(getkeys::numkeys_keys),
     CommandDef::new("sinterstore", -3, WRITE | DENYOOM, "set", sinterstore)
         .acl(acl::WRITE | acl::SET | acl::SLOW)
         .since("1.0.0")

@@ -90,7 +90,7 @@ pub static COMMANDS: &[CommandDef] = &[
             token("sorting", "ALPHA").optional(),
             key("destination", 2).token("STORE").optional(),
         ])
-        .keys_fn(super::getkeys::sort_keys),
+        .keys_fn(getkeys::sort_keys),
     CommandDef::new("sort_ro", -2, READONLY | LOCK_ALL, "generic", sort_ro)
         .acl(acl::READ | SORT_ACL)
         .since("7.0.0")
@@ -128,7 +128,7 @@ pub static COMMANDS: &[CommandDef] = &[
             oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
             token("sorting", "ALPHA").optional(),
         ])
-        .keys_fn(super::getkeys::sort_ro_keys),
+        .keys_fn(getkeys::sort_ro_keys),
 ];
 
 /// Parsed SORT options.

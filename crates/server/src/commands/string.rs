@@ -71,7 +71,7 @@ pub static COMMANDS: &[CommandDef] = &[
             )
             .optional(),
         ])
-        .keys_fn(super::getkeys::set_keys),
+        .keys_fn(getkeys::set_keys),
     CommandDef::new("setnx", 3, WRITE | DENYOOM | FAST, "string", setnx)
         .acl(acl::WRITE | acl::STRING | acl::FAST)
         .since("1.0.0")

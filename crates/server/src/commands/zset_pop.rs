@@ -73,7 +73,7 @@ pub static COMMANDS: &[CommandDef] = &[
             oneof("where", &[token("min", "MIN"), token("max", "MAX")]),
             integer("count").token("COUNT").optional(),
         ])
-        .keys_fn(super::getkeys::numkeys_keys),
+        .keys_fn(getkeys::numkeys_keys),
     CommandDef::new(
         "bzpopmin",
         -3,
@@ -135,7 +135,7 @@ pub static COMMANDS: &[CommandDef] = &[
             oneof("where", &[token("min", "MIN"), token("max", "MAX")]),
             integer("count").token("COUNT").optional(),
         ])
-        .keys_fn(super::getkeys::blocking_numkeys_keys),
+        .keys_fn(getkeys::blocking_numkeys_keys),
 ];
 
 /// How a pop reply is shaped (Redis's `genericZpopCommand` parameters).

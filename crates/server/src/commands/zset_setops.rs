@@ -59,7 +59,7 @@ pub static COMMANDS: &[CommandDef] = &[
             .optional(),
             token("withscores", "WITHSCORES").optional(),
         ])
-        .keys_fn(super::getkeys::numkeys_keys),
+        .keys_fn(getkeys::numkeys_keys),
     CommandDef::new("zinter", -3, READONLY, "sorted-set", zinter)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("6.2.0")
@@ -87,7 +87,7 @@ pub static COMMANDS: &[CommandDef] = &[
             .optional(),
             token("withscores", "WITHSCORES").optional(),
         ])
-        .keys_fn(super::getkeys::numkeys_keys),
+        .keys_fn(getkeys::numkeys_keys),
     CommandDef::new("zdiff", -3, READONLY, "sorted-set", zdiff)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("6.2.0")
@@ -107,7 +107,7 @@ pub static COMMANDS: &[CommandDef] = &[
             key("key", 0).multiple(),
             token("withscores", "WITHSCORES").optional(),
         ])
-        .keys_fn(super::getkeys::numkeys_keys),
+        .keys_fn(getkeys::numkeys_keys),
     CommandDef::new("zintercard", -3, READONLY, "sorted-set", zintercard)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("7.0.0")
@@ -124,7 +124,7 @@ pub static COMMANDS: &[CommandDef] = &[
             key("key", 0).multiple(),
             integer("limit").token("LIMIT").optional(),
         ])
-        .keys_fn(super::getkeys::numkeys_keys),
+        .keys_fn(getkeys::numkeys_keys),
     CommandDef::new(
         "zunionstore",
         -4,
@@ -161,7 +161,7 @@ pub static COMMANDS: &[CommandDef] = &[
         .token("AGGREGATE")
         .optional(),
     ])
-    .keys_fn(super::getkeys::numkeys_store_keys),
+    .keys_fn(getkeys::numkeys_store_keys),
     CommandDef::new(
         "zinterstore",
         -4,
@@ -198,7 +198,7 @@ pub static COMMANDS: &[CommandDef] = &[
         .token("AGGREGATE")
         .optional(),
     ])
-    .keys_fn(super::getkeys::numkeys_store_keys),
+    .keys_fn(getkeys::numkeys_store_keys),
     CommandDef::new("zdiffstore", -4, WRITE | DENYOOM, "sorted-set", zdiffstore)
         .acl(acl::WRITE | ZS | acl::SLOW)
         .since("6.2.0")
@@ -221,7 +221,7 @@ pub static COMMANDS: &[CommandDef] = &[
             integer("numkeys"),
             key("key", 1).multiple(),
         ])
-        .keys_fn(super::getkeys::numkeys_store_keys),
+        .keys_fn(getkeys::numkeys_store_keys),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
