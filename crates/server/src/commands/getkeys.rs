@@ -391,6 +391,10 @@ mod tests {
             ),
             ("georadiusbymember k m 1 m storedist", "k:RO,access"),
             (
+                "georadius k 0 0 1 m store d store e",
+                "k:RO,access d:OW,update",
+            ),
+            (
                 "geosearchstore d s frommember m byradius 1 m",
                 "d:OW,update s:RO,access",
             ),
@@ -434,6 +438,33 @@ mod tests {
             });
             assert_eq!(&got, expected, "{line}");
         }
+    }
+
+    /// The lock set follows the handler where GETKEYS follows the specs:
+    /// GEORADIUS stores into the last STORE, PFMERGE may name only its
+    /// destination; CONFIG SET is not SET.
+    #[test]
+    fn lock_set_follows_the_handler() {
+        let table = crate::commands::CommandTable::build();
+        let lock = |line: &str| {
+            let words: Vec<&str> = line.split(' ').collect();
+            let def = table.get(words[0].as_bytes()).expect("declared");
+            with_args(&words, |a| {
+                let mut p = lock_positions(def, a);
+                p.sort_unstable();
+                p
+            })
+        };
+        assert_eq!(lock("georadius k 0 0 1 m store d store e"), vec![1, 7, 9]);
+        assert_eq!(lock("georadius k 0 0 1 m store\0x e"), vec![1, 7]);
+        assert_eq!(lock("georadiusbymember k m 1 m storedist d"), vec![1, 6]);
+        assert_eq!(lock("pfmerge d"), vec![1]);
+        assert_eq!(lock("zunionstore d x a b"), vec![1]);
+        assert_eq!(lock("get k"), vec![1]);
+        assert_eq!(lock("mset a 1 b 2"), vec![1, 3]);
+        let config = table.get(b"config").expect("declared");
+        let set = crate::commands::find_subcommand(config, b"set").expect("declared");
+        assert!(!has_keys(set));
     }
 
     /// A typical command line built from a command's documented arguments:
