@@ -10,7 +10,7 @@ use std::time::Instant;
 use cinnabar_resp::{Args, ReplyBuf};
 
 use crate::client::{Client, ReplyMode};
-use crate::commands::{find_subcommand, flags, CommandDef, Keys};
+use crate::commands::{find_subcommand, flags, CommandDef};
 use crate::error::{CmdError, CmdResult};
 use crate::keyspace::blocking::TimeoutReply;
 use crate::keyspace::Locked;
@@ -379,11 +379,8 @@ fn lock_for<'s>(srv: &'s Server, def: &CommandDef, args: &Args<'_>) -> Locked<'s
     if def.has(flags::LOCK_ALL) {
         return srv.keyspace.lock_all();
     }
-    match def.keys {
-        Keys::None => srv.keyspace.lock_none(),
-        Keys::Range { first, last, .. } if first == last && first > 0 => {
-            srv.keyspace.lock_key(args.get(first as usize))
-        }
+    match def.single_key() {
+        Some(i) if i < args.len() => srv.keyspace.lock_key(args.get(i)),
         _ => {
             let positions = def.key_positions(args);
             srv.keyspace

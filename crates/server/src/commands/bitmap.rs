@@ -14,6 +14,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::{Ctx, Db};
 use crate::error::{CmdError, CmdResult};
@@ -23,43 +24,185 @@ use crate::types::Object;
 /// The bitmap command table.
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("setbit", 4, WRITE | DENYOOM, "bitmap", setbit)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::BITMAP | acl::SLOW)
         .since("2.2.0")
-        .doc("Sets or clears one bit of a string, returning the bit's previous value.", "O(1)"),
+        .doc(
+            "Sets or clears one bit of a string, returning the bit's previous value.",
+            "O(1)",
+        )
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)])
+        .args(&[key("key", 0), integer("offset"), integer("value")]),
     CommandDef::new("getbit", 3, READONLY | FAST, "bitmap", getbit)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::BITMAP | acl::FAST)
         .since("2.2.0")
-        .doc("Returns one bit of a string.", "O(1)"),
+        .doc("Returns one bit of a string.", "O(1)")
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), integer("offset")]),
     CommandDef::new("bitcount", -2, READONLY, "bitmap", bitcount)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::BITMAP | acl::SLOW)
         .since("2.6.0")
-        .doc("Counts the bits set to one in a string or in a byte or bit range of it.", "O(N)"),
+        .doc(
+            "Counts the bits set to one in a string or in a byte or bit range of it.",
+            "O(N)",
+        )
+        .history(&[("7.0.0", "BYTE and BIT units for the range.")])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            block(
+                "range",
+                &[
+                    integer("start"),
+                    integer("end"),
+                    oneof("unit", &[token("byte", "BYTE"), token("bit", "BIT")])
+                        .optional()
+                        .since("7.0.0"),
+                ],
+            )
+            .optional(),
+        ]),
     CommandDef::new("bitpos", -3, READONLY, "bitmap", bitpos)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::BITMAP | acl::SLOW)
         .since("2.8.7")
-        .doc("Finds the first bit set to one, or to zero, in a string or a range of it.", "O(N)"),
+        .doc(
+            concat!(
+                "Finds the first bit set to one, or to zero, in a string or a ",
+                "range of it."
+            ),
+            "O(N)",
+        )
+        .history(&[("7.0.0", "BYTE and BIT units for the range.")])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            integer("bit"),
+            block(
+                "range",
+                &[
+                    integer("start"),
+                    block(
+                        "end-unit-block",
+                        &[
+                            integer("end"),
+                            oneof("unit", &[token("byte", "BYTE"), token("bit", "BIT")])
+                                .optional()
+                                .since("7.0.0"),
+                        ],
+                    )
+                    .optional(),
+                ],
+            )
+            .optional(),
+        ]),
     CommandDef::new("bitop", -4, WRITE | DENYOOM, "bitmap", bitop)
-        .keys(2, -1, 1)
         .acl(acl::WRITE | acl::BITMAP | acl::SLOW)
         .since("2.6.0")
-        .doc("Combines strings bit by bit with AND, OR, XOR or NOT and stores the result.", "O(N)"),
-    CommandDef::new("bitfield", -2, WRITE | DENYOOM, "bitmap", bitfield::bitfield)
-        .keys(1, 1, 1)
-        .acl(acl::WRITE | acl::BITMAP | acl::SLOW)
-        .since("3.2.0")
         .doc(
-            "Reads, writes and increments integers of any width up to 64 bits at any bit offset of a string.",
-            "O(1) for each subcommand specified",
+            concat!(
+                "Combines strings bit by bit with AND, OR, XOR or NOT and ",
+                "stores the result."
+            ),
+            "O(N)",
+        )
+        .key_specs(&[
+            KeySpec::single(OW | UPDATE, 2),
+            KeySpec::range(RO | ACCESS, 3, -1, 1, 0),
+        ])
+        .args(&[
+            oneof(
+                "operation",
+                &[
+                    token("and", "AND"),
+                    token("or", "OR"),
+                    token("xor", "XOR"),
+                    token("not", "NOT"),
+                ],
+            ),
+            key("destkey", 0),
+            key("key", 1).multiple(),
+        ]),
+    CommandDef::new(
+        "bitfield",
+        -2,
+        WRITE | DENYOOM,
+        "bitmap",
+        bitfield::bitfield,
+    )
+    .acl(acl::WRITE | acl::BITMAP | acl::SLOW)
+    .since("3.2.0")
+    .doc(
+        concat!(
+            "Reads, writes and increments integers of any width up to 64 ",
+            "bits at any bit offset of a string."
         ),
-    CommandDef::new("bitfield_ro", -2, READONLY | FAST, "bitmap", bitfield::bitfield_ro)
-        .keys(1, 1, 1)
-        .acl(acl::READ | acl::BITMAP | acl::FAST)
-        .since("6.0.0")
-        .doc("The read-only form of BITFIELD: only GET operations are accepted.", "O(1) for each subcommand specified"),
+        "O(1) per operation given",
+    )
+    .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE | VARIABLE_FLAGS, 1)
+        .notes("Reads and may also write the key, depending on the operations.")])
+    .args(&[
+        key("key", 0),
+        oneof(
+            "operation",
+            &[
+                block("get-block", &[string("encoding"), integer("offset")]).token("GET"),
+                block(
+                    "write",
+                    &[
+                        oneof(
+                            "overflow-block",
+                            &[
+                                token("wrap", "WRAP"),
+                                token("sat", "SAT"),
+                                token("fail", "FAIL"),
+                            ],
+                        )
+                        .token("OVERFLOW")
+                        .optional(),
+                        oneof(
+                            "write-operation",
+                            &[
+                                block(
+                                    "set-block",
+                                    &[string("encoding"), integer("offset"), integer("value")],
+                                )
+                                .token("SET"),
+                                block(
+                                    "incrby-block",
+                                    &[string("encoding"), integer("offset"), integer("increment")],
+                                )
+                                .token("INCRBY"),
+                            ],
+                        ),
+                    ],
+                ),
+            ],
+        )
+        .optional()
+        .multiple(),
+    ])
+    .keys_fn(getkeys::bitfield_keys),
+    CommandDef::new(
+        "bitfield_ro",
+        -2,
+        READONLY | FAST,
+        "bitmap",
+        bitfield::bitfield_ro,
+    )
+    .acl(acl::READ | acl::BITMAP | acl::FAST)
+    .since("6.0.0")
+    .doc(
+        "The read-only form of BITFIELD: only GET operations are accepted.",
+        "O(1) per GET operation given",
+    )
+    .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+    .args(&[
+        key("key", 0),
+        block("get-block", &[string("encoding"), integer("offset")])
+            .token("GET")
+            .optional()
+            .multiple()
+            .multiple_token(),
+    ]),
 ];
 
 /// The error for a bad or too large bit offset (GETBIT, SETBIT, BITFIELD).

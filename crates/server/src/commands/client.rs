@@ -10,6 +10,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::client::{flag, ClientShared, ReplyMode};
 use crate::dispatch::Ctx;
@@ -21,8 +22,8 @@ pub static COMMANDS: &[CommandDef] = &[CommandDef::container("client", "connecti
     .acl(acl::SLOW)
     .since("2.4.0")
     .doc(
-        "A container for client connection commands.",
-        "Depends on subcommand.",
+        "Groups the client connection subcommands.",
+        "Varies with the subcommand.",
     )];
 
 const ADMIN_FLAGS: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
@@ -37,7 +38,8 @@ static SUBCOMMANDS: [CommandDef; 17] = [
         .doc(
             "Tells tracking whether to track the keys of the next command.",
             "O(1)",
-        ),
+        )
+        .args(&[oneof("mode", &[token("yes", "YES"), token("no", "NO")])]),
     CommandDef::new("getname", 2, PLAIN_FLAGS, "connection", getname)
         .acl(PLAIN_ACL)
         .since("2.6.9")
@@ -46,7 +48,10 @@ static SUBCOMMANDS: [CommandDef; 17] = [
         .acl(PLAIN_ACL)
         .since("6.0.0")
         .doc(
-            "Returns the id of the client that receives this connection's tracking notifications.",
+            concat!(
+                "Returns the id of the client that receives this connection's ",
+                "tracking notifications."
+            ),
             "O(1)",
         ),
     CommandDef::new("help", 2, LOADING | STALE, "connection", help)
@@ -63,60 +68,167 @@ static SUBCOMMANDS: [CommandDef; 17] = [
         .doc(
             "Describes this connection in the CLIENT LIST format.",
             "O(1)",
-        ),
+        )
+        .tips(&["nondeterministic_output"]),
     CommandDef::new("kill", -3, ADMIN_FLAGS, "connection", kill)
         .acl(ADMIN_ACL)
         .since("2.4.0")
         .doc(
             "Closes the connections that match an address or a set of filters.",
-            "O(N) where N is the number of client connections",
-        ),
+            "O(N), N being the number of connected clients",
+        )
+        .history(&[
+            ("2.8.12", "Filter syntax with several criteria."),
+            ("2.8.12", "ID filter."),
+            ("3.2.0", "TYPE master."),
+            ("5.0.0", "TYPE replica (slave still accepted)."),
+            ("6.2.0", "LADDR filter."),
+        ])
+        .args(&[oneof(
+            "filter",
+            &[
+                string("old-format")
+                    .display("ip:port")
+                    .deprecated_since("2.8.12"),
+                oneof(
+                    "new-format",
+                    &[
+                        integer("client-id").token("ID").optional().since("2.8.12"),
+                        oneof(
+                            "client-type",
+                            &[
+                                token("normal", "NORMAL"),
+                                token("master", "MASTER").since("3.2.0"),
+                                token("slave", "SLAVE"),
+                                token("replica", "REPLICA").since("5.0.0"),
+                                token("pubsub", "PUBSUB"),
+                            ],
+                        )
+                        .token("TYPE")
+                        .optional()
+                        .since("2.8.12"),
+                        string("username").token("USER").optional(),
+                        string("addr").token("ADDR").display("ip:port").optional(),
+                        string("laddr")
+                            .token("LADDR")
+                            .display("ip:port")
+                            .optional()
+                            .since("6.2.0"),
+                        oneof("skipme", &[token("yes", "YES"), token("no", "NO")])
+                            .token("SKIPME")
+                            .optional(),
+                    ],
+                )
+                .multiple(),
+            ],
+        )]),
     CommandDef::new("list", -2, ADMIN_FLAGS, "connection", list)
         .acl(ADMIN_ACL)
         .since("2.4.0")
         .doc(
             "Describes every connection, or those of a type or with given ids.",
-            "O(N) where N is the number of client connections",
-        ),
+            "O(N), N being the number of connected clients",
+        )
+        .history(&[
+            ("2.8.12", "id field."),
+            ("5.0.0", "TYPE filter."),
+            ("6.0.0", "user field."),
+            (
+                "6.2.0",
+                "argv-mem, tot-mem, laddr and redir fields; ID filter.",
+            ),
+            ("7.0.0", "resp, multi-mem, rbs and rbp fields."),
+            ("7.0.3", "ssub field."),
+        ])
+        .tips(&["nondeterministic_output"])
+        .args(&[
+            oneof(
+                "client-type",
+                &[
+                    token("normal", "NORMAL"),
+                    token("master", "MASTER"),
+                    token("replica", "REPLICA"),
+                    token("pubsub", "PUBSUB"),
+                ],
+            )
+            .token("TYPE")
+            .optional()
+            .since("5.0.0"),
+            integer("client-id")
+                .token("ID")
+                .optional()
+                .multiple()
+                .since("6.2.0"),
+        ]),
     CommandDef::new("no-evict", 3, ADMIN_FLAGS, "connection", no_evict)
         .acl(ADMIN_ACL)
         .since("7.0.0")
         .doc(
             "Exempts this connection from client eviction, or not.",
             "O(1)",
-        ),
+        )
+        .args(&[oneof("enabled", &[token("on", "ON"), token("off", "OFF")])]),
     CommandDef::new("no-touch", 3, PLAIN_FLAGS, "connection", no_touch)
         .acl(PLAIN_ACL)
         .since("7.2.0")
         .doc(
             "Makes this connection's commands leave keys' access times alone, or not.",
             "O(1)",
-        ),
+        )
+        .args(&[oneof("enabled", &[token("on", "ON"), token("off", "OFF")])]),
     CommandDef::new("pause", -3, ADMIN_FLAGS, "connection", pause)
         .acl(ADMIN_ACL)
         .since("3.0.0")
         .doc(
             "Holds the commands of all clients, or only writes, for a while.",
             "O(1)",
-        ),
+        )
+        .history(&[("6.2.0", "WRITE mode; the mode argument.")])
+        .args(&[
+            integer("timeout"),
+            oneof("mode", &[token("write", "WRITE"), token("all", "ALL")])
+                .optional()
+                .since("6.2.0"),
+        ]),
     CommandDef::new("reply", 3, PLAIN_FLAGS, "connection", reply)
         .acl(PLAIN_ACL)
         .since("3.2.0")
         .doc(
-            "Turns the server's replies to this connection on or off, or skips the next one.",
+            concat!(
+                "Turns the server's replies to this connection on or off, or ",
+                "skips the next one."
+            ),
             "O(1)",
-        ),
+        )
+        .args(&[oneof(
+            "action",
+            &[
+                token("on", "ON"),
+                token("off", "OFF"),
+                token("skip", "SKIP"),
+            ],
+        )]),
     CommandDef::new("setinfo", 4, PLAIN_FLAGS, "connection", setinfo)
         .acl(PLAIN_ACL)
         .since("7.2.0")
         .doc(
             "Records the client library's name or version for this connection.",
             "O(1)",
-        ),
+        )
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
+        .args(&[oneof(
+            "attr",
+            &[
+                string("libname").token("LIB-NAME"),
+                string("libver").token("LIB-VER"),
+            ],
+        )]),
     CommandDef::new("setname", 3, PLAIN_FLAGS, "connection", setname)
         .acl(PLAIN_ACL)
         .since("2.6.9")
-        .doc("Names the connection.", "O(1)"),
+        .doc("Names the connection.", "O(1)")
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
+        .args(&[string("connection-name")]),
     CommandDef::new("trackinginfo", 2, PLAIN_FLAGS, "connection", trackinginfo)
         .acl(PLAIN_ACL)
         .since("6.2.0")
@@ -129,14 +241,22 @@ static SUBCOMMANDS: [CommandDef; 17] = [
         .since("5.0.0")
         .doc(
             "Wakes a client blocked in a blocking command.",
-            "O(log N) where N is the number of client connections",
-        ),
+            "O(log N), N being the number of connected clients",
+        )
+        .args(&[
+            integer("client-id"),
+            oneof(
+                "unblock-type",
+                &[token("timeout", "TIMEOUT"), token("error", "ERROR")],
+            )
+            .optional(),
+        ]),
     CommandDef::new("unpause", 2, ADMIN_FLAGS, "connection", unpause)
         .acl(ADMIN_ACL)
         .since("6.2.0")
         .doc(
             "Ends a CLIENT PAUSE.",
-            "O(N) Where N is the number of paused clients",
+            "O(N), N being the number of paused clients",
         ),
 ];
 

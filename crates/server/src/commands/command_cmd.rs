@@ -6,10 +6,9 @@
 
 use cinnabar_resp::{Args, ReplyBuf};
 
+use super::meta::prelude::*;
 use super::meta::{argflag, docflag, keyflag, ArgSpec};
-use super::{
-    acl, find_subcommand, flags::*, ArgType, BeginSearch, CommandDef, FindKeys, KeySpec, Keys,
-};
+use super::{acl, find_subcommand, flags::*, ArgType, BeginSearch, CommandDef, FindKeys, KeySpec};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::server::Server;
@@ -26,15 +25,18 @@ static SUBCOMMANDS: &[CommandDef] = &[
         .since("7.0.0")
         .doc(
             "Returns documentation about one, several or all commands.",
-            "O(N) where N is the number of commands to look up",
-        ),
+            "O(N), N being the number of commands looked up",
+        )
+        .tips(&["nondeterministic_output_order"])
+        .args(&[string("command-name").optional().multiple()]),
     CommandDef::new("getkeys", -3, COMMAND_FLAGS, "server", getkeys)
         .acl(acl::CONNECTION)
         .since("2.8.13")
         .doc(
             "Extracts the key names from a complete command line.",
-            "O(N) where N is the number of arguments to the command",
-        ),
+            "O(N), N being the number of arguments of the command line",
+        )
+        .args(&[string("command"), string("arg").optional().multiple()]),
     CommandDef::new(
         "getkeysandflags",
         -3,
@@ -45,9 +47,13 @@ static SUBCOMMANDS: &[CommandDef] = &[
     .acl(acl::CONNECTION)
     .since("7.0.0")
     .doc(
-        "Extracts the key names and their access flags from a complete command line.",
-        "O(N) where N is the number of arguments to the command",
-    ),
+        concat!(
+            "Extracts the key names and their access flags from a ",
+            "complete command line."
+        ),
+        "O(N), N being the number of arguments of the command line",
+    )
+    .args(&[string("command"), string("arg").optional().multiple()]),
     CommandDef::new("help", 2, COMMAND_FLAGS, "server", help)
         .acl(acl::CONNECTION)
         .since("5.0.0")
@@ -57,15 +63,29 @@ static SUBCOMMANDS: &[CommandDef] = &[
         .since("2.8.13")
         .doc(
             "Returns details about one, several or all commands.",
-            "O(N) where N is the number of commands to look up",
-        ),
+            "O(N), N being the number of commands looked up",
+        )
+        .history(&[("7.0.0", "Without names, every command is described.")])
+        .tips(&["nondeterministic_output_order"])
+        .args(&[string("command-name").optional().multiple()]),
     CommandDef::new("list", -2, COMMAND_FLAGS, "server", list)
         .acl(acl::CONNECTION)
         .since("7.0.0")
         .doc(
             "Lists command names, optionally filtered.",
             "O(N) where N is the total number of commands",
-        ),
+        )
+        .tips(&["nondeterministic_output_order"])
+        .args(&[oneof(
+            "filterby",
+            &[
+                string("module-name").token("MODULE"),
+                string("category").token("ACLCAT"),
+                pattern("pattern").token("PATTERN"),
+            ],
+        )
+        .token("FILTERBY")
+        .optional()]),
 ];
 
 /// The COMMAND command.
@@ -77,7 +97,8 @@ pub static COMMANDS: &[CommandDef] =
         .doc(
             "Returns details about every command.",
             "O(N) where N is the total number of commands",
-        )];
+        )
+        .tips(&["nondeterministic_output_order"])];
 
 /// The ACL categories of a command: its explicit ones plus those Redis implies
 /// from its flags (`write` → @write, `readonly` → @read, `admin` → @admin and
@@ -109,11 +130,9 @@ pub fn acl_categories(def: &CommandDef) -> u64 {
 }
 
 /// True when Redis would flag the command `movablekeys`: its keys can't be found
-/// from one fixed range.
+/// from one fixed range (derived from the key specs alone, as Redis's
+/// `populateCommandLegacyRangeSpec` does).
 pub fn movable_keys(def: &CommandDef) -> bool {
-    if matches!(def.keys, Keys::Custom(_)) {
-        return true;
-    }
     legacy_range(def).1
 }
 
@@ -122,12 +141,7 @@ pub fn movable_keys(def: &CommandDef) -> bool {
 fn legacy_range(def: &CommandDef) -> ((i64, i64, i64), bool) {
     let specs = def.key_specs;
     if specs.is_empty() {
-        return match def.keys {
-            Keys::Range { first, last, step } => {
-                ((i64::from(first), i64::from(last), i64::from(step)), false)
-            }
-            _ => ((0, 0, 0), false),
-        };
+        return ((0, 0, 0), false);
     }
     if let [KeySpec {
         begin: BeginSearch::Index(pos),
@@ -267,7 +281,7 @@ pub fn reply_info(out: &mut ReplyBuf, full_name: &str, def: &CommandDef) {
     for t in def.tips {
         out.bulk(t.as_bytes());
     }
-    reply_key_specs(out, &effective_key_specs(def));
+    reply_key_specs(out, def.key_specs);
     if def.subcommands.is_empty() {
         out.set(0);
     } else {
@@ -275,27 +289,6 @@ pub fn reply_info(out: &mut ReplyBuf, full_name: &str, def: &CommandDef) {
         for sub in def.subcommands {
             reply_info(out, &format!("{}|{}", def.name, sub.name), sub);
         }
-    }
-}
-
-/// The key specs COMMAND INFO shows: the declared ones, or, for a command whose
-/// specs are not written yet, one derived from its legacy key range (flags
-/// `RO access` for read-only commands, `RW update` for writes).
-pub fn effective_key_specs(def: &CommandDef) -> Vec<KeySpec> {
-    if !def.key_specs.is_empty() {
-        return def.key_specs.to_vec();
-    }
-    match def.keys {
-        Keys::Range { first, last, step } if first > 0 => {
-            let flags = if def.has(WRITE) {
-                keyflag::RW | keyflag::UPDATE
-            } else {
-                keyflag::RO | keyflag::ACCESS
-            };
-            let lastkey = if last < 0 { last } else { last - first };
-            vec![KeySpec::range(flags, first, lastkey, step.max(1), 0)]
-        }
-        _ => Vec::new(),
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use cinnabar_resp::Args;
 
 use super::command_cmd::reply_help;
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::config::SetContext;
 use crate::dispatch::Ctx;
@@ -15,14 +16,19 @@ static SUBCOMMANDS: &[CommandDef] = &[
         .since("2.0.0")
         .doc(
             "Returns the values of configuration parameters.",
-            "O(N) when N is the number of configuration parameters provided",
-        ),
+            "O(N), N being the number of patterns given",
+        )
+        .history(&[("7.0.0", "Several patterns in one call.")])
+        .args(&[string("parameter").multiple()]),
     CommandDef::new("set", -4, ADMIN | NOSCRIPT | LOADING | STALE, "server", set)
         .since("2.0.0")
         .doc(
             "Sets configuration parameters, all of them or none.",
-            "O(N) when N is the number of configuration parameters provided",
-        ),
+            "O(N), N being the number of parameters given",
+        )
+        .history(&[("7.0.0", "Several parameters in one call.")])
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
+        .args(&[block("data", &[string("parameter"), string("value")]).multiple()]),
     CommandDef::new(
         "resetstat",
         2,
@@ -31,7 +37,8 @@ static SUBCOMMANDS: &[CommandDef] = &[
         resetstat,
     )
     .since("2.0.0")
-    .doc("Resets the server's statistics.", "O(1)"),
+    .doc("Clears the server's statistics counters.", "O(1)")
+    .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"]),
     CommandDef::new(
         "rewrite",
         2,
@@ -43,7 +50,8 @@ static SUBCOMMANDS: &[CommandDef] = &[
     .doc(
         "Writes the running configuration back to the configuration file.",
         "O(1)",
-    ),
+    )
+    .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"]),
     CommandDef::new("help", 2, LOADING | STALE, "server", help)
         .acl(acl::SLOW)
         .since("5.0.0")
@@ -54,8 +62,8 @@ static SUBCOMMANDS: &[CommandDef] = &[
 pub static COMMANDS: &[CommandDef] = &[CommandDef::container("config", "server", SUBCOMMANDS)
     .since("2.0.0")
     .doc(
-        "A container for server configuration commands.",
-        "Depends on subcommand.",
+        "Groups the configuration subcommands.",
+        "Varies with the subcommand.",
     )];
 
 // CONFIG GET parameter [parameter ...]

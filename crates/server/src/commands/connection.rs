@@ -8,6 +8,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::client::{flag, ReplyMode};
 use crate::dispatch::Ctx;
@@ -17,10 +18,15 @@ use crate::error::{CmdError, CmdResult};
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("ping", -1, FAST, "connection", ping)
         .acl(acl::CONNECTION | acl::FAST)
-        .doc("Returns the server's liveliness response.", "O(1)"),
+        .since("1.0.0")
+        .doc("Checks that the server answers.", "O(1)")
+        .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
+        .args(&[string("message").optional()]),
     CommandDef::new("echo", 2, LOADING | STALE | FAST, "connection", echo)
         .acl(acl::CONNECTION | acl::FAST)
-        .doc("Returns the given string.", "O(1)"),
+        .since("1.0.0")
+        .doc("Replies with its argument.", "O(1)")
+        .args(&[string("message")]),
     CommandDef::new(
         "quit",
         -1,
@@ -29,7 +35,9 @@ pub static COMMANDS: &[CommandDef] = &[
         quit,
     )
     .acl(acl::CONNECTION | acl::FAST)
-    .doc("Closes the connection.", "O(1)"),
+    .since("1.0.0")
+    .doc("Asks the server to close the connection.", "O(1)")
+    .deprecated("7.2.0", "just closing the connection"),
     CommandDef::new(
         "reset",
         1,
@@ -50,9 +58,27 @@ pub static COMMANDS: &[CommandDef] = &[
     .acl(acl::CONNECTION | acl::FAST)
     .since("6.0.0")
     .doc(
-        "Negotiates the protocol version, optionally authenticating and naming the connection.",
+        concat!(
+            "Negotiates the protocol version, optionally authenticating ",
+            "and naming the connection."
+        ),
         "O(1)",
-    ),
+    )
+    .history(&[(
+        "6.2.0",
+        "protover is optional; without arguments the connection's state is shown.",
+    )])
+    .args(&[block(
+        "arguments",
+        &[
+            integer("protover"),
+            block("auth", &[string("username"), string("password")])
+                .token("AUTH")
+                .optional(),
+            string("clientname").token("SETNAME").optional(),
+        ],
+    )
+    .optional()]),
     CommandDef::new(
         "auth",
         -2,
@@ -61,13 +87,21 @@ pub static COMMANDS: &[CommandDef] = &[
         auth,
     )
     .acl(acl::CONNECTION | acl::FAST)
+    .since("1.0.0")
     .doc(
-        "Authenticates the connection.",
-        "O(N) where N is the number of passwords defined for the user",
-    ),
+        "Authenticates this connection as a user.",
+        "O(N), N being the number of passwords the user has",
+    )
+    .history(&[("6.0.0", "A username may be given.")])
+    .args(&[
+        string("username").optional().since("6.0.0"),
+        string("password"),
+    ]),
     CommandDef::new("select", 2, LOADING | STALE | FAST, "connection", select)
         .acl(acl::CONNECTION | acl::FAST)
-        .doc("Changes the selected database.", "O(1)"),
+        .since("1.0.0")
+        .doc("Switches the connection to another database.", "O(1)")
+        .args(&[integer("index")]),
 ];
 
 /// The user every connection runs as (ACL users come later).

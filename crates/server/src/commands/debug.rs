@@ -23,11 +23,12 @@ pub static COMMANDS: &[CommandDef] = &[CommandDef::new(
     "server",
     debug,
 )
-.syscmd()
+.since("1.0.0")
 .doc(
-    "A container for debugging commands.",
-    "Depends on subcommand.",
-)];
+    "Groups the debugging subcommands.",
+    "Varies with the subcommand.",
+)
+.syscmd()];
 
 // DEBUG subcommand [arg ...]
 fn debug(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {

@@ -7,6 +7,7 @@
 use cinnabar_resp::{parse_i64_strict, Args};
 
 use super::keys::peek;
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -14,57 +15,132 @@ use crate::error::{CmdError, CmdResult};
 /// The expire command table.
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("expire", -3, WRITE | FAST, "generic", expire)
-        .keys(1, 1, 1)
         .acl(acl::KEYSPACE | acl::WRITE | acl::FAST)
-        .doc("Sets a key's time to live in seconds.", "O(1)"),
+        .since("1.0.0")
+        .doc("Sets a key's time to live in seconds.", "O(1)")
+        .history(&[("7.0.0", "NX, XX, GT and LT conditions.")])
+        .key_specs(&[KeySpec::single(RW | UPDATE, 1)])
+        .args(&[
+            key("key", 0),
+            integer("seconds"),
+            oneof(
+                "condition",
+                &[
+                    token("nx", "NX"),
+                    token("xx", "XX"),
+                    token("gt", "GT"),
+                    token("lt", "LT"),
+                ],
+            )
+            .optional()
+            .since("7.0.0"),
+        ]),
     CommandDef::new("pexpire", -3, WRITE | FAST, "generic", pexpire)
-        .keys(1, 1, 1)
         .acl(acl::KEYSPACE | acl::WRITE | acl::FAST)
         .since("2.6.0")
-        .doc("Sets a key's time to live in milliseconds.", "O(1)"),
+        .doc("Sets a key's time to live in milliseconds.", "O(1)")
+        .history(&[("7.0.0", "NX, XX, GT and LT conditions.")])
+        .key_specs(&[KeySpec::single(RW | UPDATE, 1)])
+        .args(&[
+            key("key", 0),
+            integer("milliseconds"),
+            oneof(
+                "condition",
+                &[
+                    token("nx", "NX"),
+                    token("xx", "XX"),
+                    token("gt", "GT"),
+                    token("lt", "LT"),
+                ],
+            )
+            .optional()
+            .since("7.0.0"),
+        ]),
     CommandDef::new("expireat", -3, WRITE | FAST, "generic", expireat)
-        .keys(1, 1, 1)
         .acl(acl::KEYSPACE | acl::WRITE | acl::FAST)
         .since("1.2.0")
-        .doc("Sets a key's expiry to a Unix time in seconds.", "O(1)"),
+        .doc("Sets a key's expiry to a Unix time in seconds.", "O(1)")
+        .history(&[("7.0.0", "NX, XX, GT and LT conditions.")])
+        .key_specs(&[KeySpec::single(RW | UPDATE, 1)])
+        .args(&[
+            key("key", 0),
+            unix_time("unix-time-seconds"),
+            oneof(
+                "condition",
+                &[
+                    token("nx", "NX"),
+                    token("xx", "XX"),
+                    token("gt", "GT"),
+                    token("lt", "LT"),
+                ],
+            )
+            .optional()
+            .since("7.0.0"),
+        ]),
     CommandDef::new("pexpireat", -3, WRITE | FAST, "generic", pexpireat)
-        .keys(1, 1, 1)
         .acl(acl::KEYSPACE | acl::WRITE | acl::FAST)
         .since("2.6.0")
         .doc(
             "Sets a key's expiry to a Unix time in milliseconds.",
             "O(1)",
-        ),
+        )
+        .history(&[("7.0.0", "NX, XX, GT and LT conditions.")])
+        .key_specs(&[KeySpec::single(RW | UPDATE, 1)])
+        .args(&[
+            key("key", 0),
+            unix_time("unix-time-milliseconds"),
+            oneof(
+                "condition",
+                &[
+                    token("nx", "NX"),
+                    token("xx", "XX"),
+                    token("gt", "GT"),
+                    token("lt", "LT"),
+                ],
+            )
+            .optional()
+            .since("7.0.0"),
+        ]),
     CommandDef::new("ttl", 2, READONLY | FAST, "generic", ttl)
-        .keys(1, 1, 1)
         .acl(acl::KEYSPACE | acl::READ | acl::FAST)
-        .doc("Returns a key's remaining time to live in seconds.", "O(1)"),
+        .since("1.0.0")
+        .doc("Returns a key's remaining time to live in seconds.", "O(1)")
+        .history(&[("2.8.0", "-2 for a missing key.")])
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("pttl", 2, READONLY | FAST, "generic", pttl)
-        .keys(1, 1, 1)
         .acl(acl::KEYSPACE | acl::READ | acl::FAST)
         .since("2.6.0")
         .doc(
             "Returns a key's remaining time to live in milliseconds.",
             "O(1)",
-        ),
+        )
+        .history(&[("2.8.0", "-2 for a missing key.")])
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("expiretime", 2, READONLY | FAST, "generic", expiretime)
-        .keys(1, 1, 1)
         .acl(acl::KEYSPACE | acl::READ | acl::FAST)
         .since("7.0.0")
-        .doc("Returns a key's expiry as a Unix time in seconds.", "O(1)"),
+        .doc("Returns a key's expiry as a Unix time in seconds.", "O(1)")
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("pexpiretime", 2, READONLY | FAST, "generic", pexpiretime)
-        .keys(1, 1, 1)
         .acl(acl::KEYSPACE | acl::READ | acl::FAST)
         .since("7.0.0")
         .doc(
             "Returns a key's expiry as a Unix time in milliseconds.",
             "O(1)",
-        ),
+        )
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("persist", 2, WRITE | FAST, "generic", persist)
-        .keys(1, 1, 1)
         .acl(acl::KEYSPACE | acl::WRITE | acl::FAST)
         .since("2.2.0")
-        .doc("Removes a key's expiry.", "O(1)"),
+        .doc("Removes a key's expiry.", "O(1)")
+        .key_specs(&[KeySpec::single(RW | UPDATE, 1)])
+        .args(&[key("key", 0)]),
 ];
 
 /// The NX / XX / GT / LT conditions of the expire commands.

@@ -11,10 +11,9 @@
 use cinnabar_resp::{Args, ReplyBuf};
 
 use super::geo_search::{
-    georadius, georadius_keys, georadius_ro, georadiusbymember, georadiusbymember_keys,
-    georadiusbymember_ro, geosearch, geosearchstore,
+    georadius, georadius_ro, georadiusbymember, georadiusbymember_ro, geosearch, geosearchstore,
 };
-use super::meta::{keyflag, FindKeys, KeySpec};
+use super::meta::prelude::*;
 use super::zset::{self, score_arg, zset_ref};
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
@@ -26,129 +25,322 @@ use crate::types::zset::{AddFlags, AddOutcome, ScoreRange, ZSet};
 const RW_WRITE: u64 = acl::WRITE | acl::GEO | acl::SLOW;
 const RO_READ: u64 = acl::READ | acl::GEO | acl::SLOW;
 
-/// One read-only key at index 1.
-static KS_READ1: &[KeySpec] = &[KeySpec::single(keyflag::RO | keyflag::ACCESS, 1)];
-/// GEOADD's key.
-static KS_GEOADD: &[KeySpec] = &[KeySpec::single(keyflag::RW | keyflag::UPDATE, 1)];
-/// GEOSEARCHSTORE: destination, then source.
-static KS_SEARCHSTORE: &[KeySpec] = &[
-    KeySpec::single(keyflag::OW | keyflag::UPDATE, 1),
-    KeySpec::single(keyflag::RO | keyflag::ACCESS, 2),
-];
-const AFTER_KEYWORD: FindKeys = FindKeys::Range {
-    lastkey: 0,
-    keystep: 1,
-    limit: 0,
-};
-/// GEORADIUS: source, then the STORE / STOREDIST destinations.
-static KS_GEORADIUS: &[KeySpec] = &[
-    KeySpec::single(keyflag::RO | keyflag::ACCESS, 1),
-    KeySpec::keyword(keyflag::OW | keyflag::UPDATE, "STORE", 6, AFTER_KEYWORD),
-    KeySpec::keyword(keyflag::OW | keyflag::UPDATE, "STOREDIST", 6, AFTER_KEYWORD),
-];
-/// GEORADIUSBYMEMBER: as GEORADIUS, options one argument earlier.
-static KS_GEORADIUSBYMEMBER: &[KeySpec] = &[
-    KeySpec::single(keyflag::RO | keyflag::ACCESS, 1),
-    KeySpec::keyword(keyflag::OW | keyflag::UPDATE, "STORE", 5, AFTER_KEYWORD),
-    KeySpec::keyword(keyflag::OW | keyflag::UPDATE, "STOREDIST", 5, AFTER_KEYWORD),
-];
-
-const SEARCH_COMPLEXITY: &str = "O(N+log(M)) where N is the number of elements in the \
-    grid-aligned bounding box area around the shape provided as the filter and M is the \
-    number of items inside the shape";
-const RADIUS_COMPLEXITY: &str = "O(N+log(M)) where N is the number of elements inside the \
-    bounding box of the circular area delimited by center and radius and M is the number of \
-    items inside the index.";
-const UPPERCASE_UNITS: (&str, &str) = ("7.0.0", "Unit names are accepted in upper case too.");
-
 /// The GEO command table.
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("geoadd", -5, WRITE | DENYOOM, "geo", geoadd)
-        .keys(1, 1, 1)
-        .key_specs(KS_GEOADD)
         .acl(RW_WRITE)
         .since("3.2.0")
-        .history(&[("6.2.0", "The CH, NX and XX options were added.")])
         .doc(
-            "Stores positions (longitude, latitude) of members in a sorted set used as a \
-             geospatial index.",
-            "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
-        ),
+            concat!(
+                "Adds members with coordinates to a geospatial index, ",
+                "creating the key if needed."
+            ),
+            "O(log(N)) per member added, N being the index's size.",
+        )
+        .history(&[("6.2.0", "CH, NX and XX options.")])
+        .key_specs(&[KeySpec::single(RW | UPDATE, 1)])
+        .args(&[
+            key("key", 0),
+            oneof("condition", &[token("nx", "NX"), token("xx", "XX")])
+                .optional()
+                .since("6.2.0"),
+            token("change", "CH").optional().since("6.2.0"),
+            block(
+                "data",
+                &[double("longitude"), double("latitude"), string("member")],
+            )
+            .multiple(),
+        ]),
     CommandDef::new("geodist", -4, READONLY, "geo", geodist)
-        .keys(1, 1, 1)
-        .key_specs(KS_READ1)
         .acl(RO_READ)
         .since("3.2.0")
         .doc(
-            "Returns the distance between two members of a geospatial index.",
-            "O(log(N))",
-        ),
+            "Measures the distance between two members of a geospatial index.",
+            "O(1)",
+        )
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            string("member1"),
+            string("member2"),
+            oneof(
+                "unit",
+                &[
+                    token("m", "M"),
+                    token("km", "KM"),
+                    token("ft", "FT"),
+                    token("mi", "MI"),
+                ],
+            )
+            .optional(),
+        ]),
     CommandDef::new("geohash", -2, READONLY, "geo", geohash_cmd)
-        .keys(1, 1, 1)
-        .key_specs(KS_READ1)
         .acl(RO_READ)
         .since("3.2.0")
         .doc(
-            "Returns the standard 11-character geohash strings of members of a geospatial index.",
-            "O(log(N)) for each member requested, where N is the number of elements in the \
-             sorted set.",
-        ),
+            "Gives the geohash string of members of a geospatial index.",
+            "O(1) per member.",
+        )
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), string("member").optional().multiple()]),
     CommandDef::new("geopos", -2, READONLY, "geo", geopos)
-        .keys(1, 1, 1)
-        .key_specs(KS_READ1)
         .acl(RO_READ)
         .since("3.2.0")
         .doc(
-            "Returns the longitude and latitude of members of a geospatial index.",
-            "O(N) where N is the number of members requested.",
-        ),
+            "Gives the longitude and latitude of members of a geospatial index.",
+            "O(1) per member.",
+        )
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), string("member").optional().multiple()]),
     CommandDef::new("geosearch", -7, READONLY, "geo", geosearch)
-        .keys(1, 1, 1)
-        .key_specs(KS_READ1)
         .acl(RO_READ)
         .since("6.2.0")
-        .history(&[UPPERCASE_UNITS])
         .doc(
-            "Finds the members of a geospatial index inside a circle or a box.",
-            SEARCH_COMPLEXITY,
-        ),
+            "Finds members of a geospatial index inside a circle or a box.",
+            concat!(
+                "O(N+log(M)), N being the members in the grid-aligned ",
+                "bounding box of the shape and M the members inside the shape"
+            ),
+        )
+        .history(&[("7.0.0", "Unit names in upper case.")])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            oneof(
+                "from",
+                &[
+                    string("member").token("FROMMEMBER"),
+                    block("fromlonlat", &[double("longitude"), double("latitude")])
+                        .token("FROMLONLAT"),
+                ],
+            ),
+            oneof(
+                "by",
+                &[
+                    block(
+                        "circle",
+                        &[
+                            double("radius").token("BYRADIUS"),
+                            oneof(
+                                "unit",
+                                &[
+                                    token("m", "M"),
+                                    token("km", "KM"),
+                                    token("ft", "FT"),
+                                    token("mi", "MI"),
+                                ],
+                            ),
+                        ],
+                    ),
+                    block(
+                        "box",
+                        &[
+                            double("width").token("BYBOX"),
+                            double("height"),
+                            oneof(
+                                "unit",
+                                &[
+                                    token("m", "M"),
+                                    token("km", "KM"),
+                                    token("ft", "FT"),
+                                    token("mi", "MI"),
+                                ],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
+            block(
+                "count-block",
+                &[
+                    integer("count").token("COUNT"),
+                    token("any", "ANY").optional(),
+                ],
+            )
+            .optional(),
+            token("withcoord", "WITHCOORD").optional(),
+            token("withdist", "WITHDIST").optional(),
+            token("withhash", "WITHHASH").optional(),
+        ]),
     CommandDef::new("geosearchstore", -8, WRITE | DENYOOM, "geo", geosearchstore)
-        .keys(1, 2, 1)
-        .key_specs(KS_SEARCHSTORE)
         .acl(RW_WRITE)
         .since("6.2.0")
-        .history(&[UPPERCASE_UNITS])
         .doc(
-            "Finds the members of a geospatial index inside a circle or a box and stores them \
-             in another sorted set.",
-            SEARCH_COMPLEXITY,
-        ),
+            concat!(
+                "Finds members of a geospatial index inside a circle or a box ",
+                "and stores them."
+            ),
+            concat!(
+                "O(N+log(M)), N being the members in the grid-aligned ",
+                "bounding box of the shape and M the members inside the shape"
+            ),
+        )
+        .history(&[("7.0.0", "Unit names in upper case.")])
+        .key_specs(&[
+            KeySpec::single(OW | UPDATE, 1),
+            KeySpec::single(RO | ACCESS, 2),
+        ])
+        .args(&[
+            key("destination", 0),
+            key("source", 1),
+            oneof(
+                "from",
+                &[
+                    string("member").token("FROMMEMBER"),
+                    block("fromlonlat", &[double("longitude"), double("latitude")])
+                        .token("FROMLONLAT"),
+                ],
+            ),
+            oneof(
+                "by",
+                &[
+                    block(
+                        "circle",
+                        &[
+                            double("radius").token("BYRADIUS"),
+                            oneof(
+                                "unit",
+                                &[
+                                    token("m", "M"),
+                                    token("km", "KM"),
+                                    token("ft", "FT"),
+                                    token("mi", "MI"),
+                                ],
+                            ),
+                        ],
+                    ),
+                    block(
+                        "box",
+                        &[
+                            double("width").token("BYBOX"),
+                            double("height"),
+                            oneof(
+                                "unit",
+                                &[
+                                    token("m", "M"),
+                                    token("km", "KM"),
+                                    token("ft", "FT"),
+                                    token("mi", "MI"),
+                                ],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
+            block(
+                "count-block",
+                &[
+                    integer("count").token("COUNT"),
+                    token("any", "ANY").optional(),
+                ],
+            )
+            .optional(),
+            token("storedist", "STOREDIST").optional(),
+        ]),
     CommandDef::new("georadius", -6, WRITE | DENYOOM, "geo", georadius)
-        .keys_fn(georadius_keys)
-        .key_specs(KS_GEORADIUS)
         .acl(RW_WRITE)
         .since("3.2.0")
-        .history(&[
-            ("6.2.0", "COUNT accepts the ANY modifier."),
-            UPPERCASE_UNITS,
-        ])
+        .doc(
+            concat!(
+                "Finds members of a geospatial index within a radius of a ",
+                "point, optionally storing them."
+            ),
+            concat!(
+                "O(N+log(M)), N being the members in the bounding box of the ",
+                "circle and M the index's size."
+            ),
+        )
         .deprecated(
             "6.2.0",
             "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument",
         )
-        .doc(
-            "Finds the members of a geospatial index within a distance of a position, \
-             optionally storing them.",
-            RADIUS_COMPLEXITY,
-        ),
+        .history(&[
+            ("6.2.0", "ANY with COUNT."),
+            ("7.0.0", "Unit names in upper case."),
+        ])
+        .key_specs(&[
+            KeySpec::single(RO | ACCESS, 1),
+            kw_range(OW | UPDATE, "STORE", 6, 0, 1, 0),
+            kw_range(OW | UPDATE, "STOREDIST", 6, 0, 1, 0),
+        ])
+        .args(&[
+            key("key", 0),
+            double("longitude"),
+            double("latitude"),
+            double("radius"),
+            oneof(
+                "unit",
+                &[
+                    token("m", "M"),
+                    token("km", "KM"),
+                    token("ft", "FT"),
+                    token("mi", "MI"),
+                ],
+            ),
+            token("withcoord", "WITHCOORD").optional(),
+            token("withdist", "WITHDIST").optional(),
+            token("withhash", "WITHHASH").optional(),
+            block(
+                "count-block",
+                &[
+                    integer("count").token("COUNT"),
+                    token("any", "ANY").optional().since("6.2.0"),
+                ],
+            )
+            .optional(),
+            oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
+            oneof(
+                "store",
+                &[
+                    key("storekey", 1).token("STORE").display("key"),
+                    key("storedistkey", 2).token("STOREDIST").display("key"),
+                ],
+            )
+            .optional(),
+        ])
+        .keys_fn(getkeys::georadius_keys),
     CommandDef::new("georadius_ro", -6, READONLY, "geo", georadius_ro)
-        .keys(1, 1, 1)
-        .key_specs(KS_READ1)
         .acl(RO_READ)
         .since("3.2.10")
-        .history(&[("6.2.0", "COUNT accepts the ANY modifier.")])
+        .doc(
+            "Finds members of a geospatial index within a radius of a point.",
+            concat!(
+                "O(N+log(M)), N being the members in the bounding box of the ",
+                "circle and M the index's size."
+            ),
+        )
         .deprecated("6.2.0", "`GEOSEARCH` with the `BYRADIUS` argument")
-        .doc("The read-only form of GEORADIUS.", RADIUS_COMPLEXITY),
+        .history(&[("6.2.0", "ANY with COUNT.")])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            double("longitude"),
+            double("latitude"),
+            double("radius"),
+            oneof(
+                "unit",
+                &[
+                    token("m", "M"),
+                    token("km", "KM"),
+                    token("ft", "FT"),
+                    token("mi", "MI"),
+                ],
+            ),
+            token("withcoord", "WITHCOORD").optional(),
+            token("withdist", "WITHDIST").optional(),
+            token("withhash", "WITHHASH").optional(),
+            block(
+                "count-block",
+                &[
+                    integer("count").token("COUNT"),
+                    token("any", "ANY").optional().since("6.2.0"),
+                ],
+            )
+            .optional(),
+            oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
+        ]),
     CommandDef::new(
         "georadiusbymember",
         -5,
@@ -156,20 +348,63 @@ pub static COMMANDS: &[CommandDef] = &[
         "geo",
         georadiusbymember,
     )
-    .keys_fn(georadiusbymember_keys)
-    .key_specs(KS_GEORADIUSBYMEMBER)
     .acl(RW_WRITE)
     .since("3.2.0")
-    .history(&[UPPERCASE_UNITS])
+    .doc(
+        concat!(
+            "Finds members of a geospatial index within a radius of ",
+            "another member, optionally storing them."
+        ),
+        concat!(
+            "O(N+log(M)), N being the members in the bounding box of the ",
+            "circle and M the index's size."
+        ),
+    )
     .deprecated(
         "6.2.0",
         "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments",
     )
-    .doc(
-        "Finds the members of a geospatial index within a distance of one of its members, \
-             optionally storing them.",
-        RADIUS_COMPLEXITY,
-    ),
+    .history(&[("7.0.0", "Unit names in upper case.")])
+    .key_specs(&[
+        KeySpec::single(RO | ACCESS, 1),
+        kw_range(OW | UPDATE, "STORE", 5, 0, 1, 0),
+        kw_range(OW | UPDATE, "STOREDIST", 5, 0, 1, 0),
+    ])
+    .args(&[
+        key("key", 0),
+        string("member"),
+        double("radius"),
+        oneof(
+            "unit",
+            &[
+                token("m", "M"),
+                token("km", "KM"),
+                token("ft", "FT"),
+                token("mi", "MI"),
+            ],
+        ),
+        token("withcoord", "WITHCOORD").optional(),
+        token("withdist", "WITHDIST").optional(),
+        token("withhash", "WITHHASH").optional(),
+        block(
+            "count-block",
+            &[
+                integer("count").token("COUNT"),
+                token("any", "ANY").optional(),
+            ],
+        )
+        .optional(),
+        oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
+        oneof(
+            "store",
+            &[
+                key("storekey", 1).token("STORE").display("key"),
+                key("storedistkey", 2).token("STOREDIST").display("key"),
+            ],
+        )
+        .optional(),
+    ])
+    .keys_fn(getkeys::georadius_keys),
     CommandDef::new(
         "georadiusbymember_ro",
         -5,
@@ -177,18 +412,46 @@ pub static COMMANDS: &[CommandDef] = &[
         "geo",
         georadiusbymember_ro,
     )
-    .keys(1, 1, 1)
-    .key_specs(KS_READ1)
     .acl(RO_READ)
     .since("3.2.10")
+    .doc(
+        "Finds members of a geospatial index within a radius of another member.",
+        concat!(
+            "O(N+log(M)), N being the members in the bounding box of the ",
+            "circle and M the index's size."
+        ),
+    )
     .deprecated(
         "6.2.0",
         "`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments",
     )
-    .doc(
-        "The read-only form of GEORADIUSBYMEMBER.",
-        RADIUS_COMPLEXITY,
-    ),
+    .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+    .args(&[
+        key("key", 0),
+        string("member"),
+        double("radius"),
+        oneof(
+            "unit",
+            &[
+                token("m", "M"),
+                token("km", "KM"),
+                token("ft", "FT"),
+                token("mi", "MI"),
+            ],
+        ),
+        token("withcoord", "WITHCOORD").optional(),
+        token("withdist", "WITHDIST").optional(),
+        token("withhash", "WITHHASH").optional(),
+        block(
+            "count-block",
+            &[
+                integer("count").token("COUNT"),
+                token("any", "ANY").optional(),
+            ],
+        )
+        .optional(),
+        oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
+    ]),
 ];
 
 /// Keyword comparison as C's `strcasecmp` on the argument: the argument ends

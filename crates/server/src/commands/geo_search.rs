@@ -64,32 +64,6 @@ struct Query {
     store_dist: bool,
 }
 
-/// The key positions of GEORADIUS: the source, and every argument following
-/// a STORE or STOREDIST keyword among the options (a superset of what the
-/// command may write, so the lock set always covers it).
-pub fn georadius_keys(args: &Args<'_>) -> Vec<usize> {
-    store_keys(args, 6)
-}
-
-/// The key positions of GEORADIUSBYMEMBER (options start one earlier).
-pub fn georadiusbymember_keys(args: &Args<'_>) -> Vec<usize> {
-    store_keys(args, 5)
-}
-
-fn store_keys(args: &Args<'_>, from: usize) -> Vec<usize> {
-    let mut keys = vec![1];
-    // STORE destinations first, then STOREDIST ones: the order of Redis's key
-    // specs. A keyword ends at a NUL byte, as the handler reads it.
-    for kw in ["store", "storedist"] {
-        for i in from..args.len().saturating_sub(1) {
-            if is_kw(args.get(i), kw) && !keys.contains(&(i + 1)) {
-                keys.push(i + 1);
-            }
-        }
-    }
-    keys
-}
-
 // GEORADIUS key longitude latitude radius <M | KM | FT | MI> [WITHCOORD]
 //   [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC | DESC]
 //   [STORE key | STOREDIST key]

@@ -1,29 +1,41 @@
-//! Key extraction for COMMAND GETKEYS / GETKEYSANDFLAGS, as Redis's
-//! `getKeysFromCommandWithSpecs`.
+//! The one key extractor: COMMAND GETKEYS / GETKEYSANDFLAGS, the lock set of
+//! every command, the keys a blocked client waits on and COMMAND INFO's
+//! `movablekeys` all come from a command's key specs plus, where Redis has
+//! one, its command-specific key function (Redis's `getkeys_proc`), both
+//! declared once in the command's [`CommandDef`].
 //!
-//! Keys come from the command's key specs when they describe every key and
-//! their flags do not depend on the arguments. Otherwise (a spec that cannot
-//! be followed, an incomplete one, a numkeys argument that is not a clean
-//! number, variable flags) a command-specific function takes over, like
-//! Redis's `getkeys_proc`: these give the flags Redis gives (none at all for
-//! the numkeys commands and GEORADIUS), so GETKEYSANDFLAGS matches too.
+//! Why one extractor: key positions written down twice (a legacy range for
+//! locking, key specs for GETKEYS) drifted apart, and a lock set that misses
+//! a key the handler touches is an internal error at run time.
+//!
+//! GETKEYS answers as Redis's `getKeysFromCommandWithSpecs`: the specs when
+//! they describe every key and their flags do not depend on the arguments;
+//! otherwise (a spec that cannot be followed, an incomplete one, a numkeys
+//! argument that is not a clean number, variable flags) the key function,
+//! which gives the flags Redis gives (none at all for the numkeys commands
+//! and GEORADIUS), so GETKEYSANDFLAGS matches too.
+//!
+//! Locking needs a superset of that answer: every key the handler may touch,
+//! even on a line GETKEYS calls invalid (PFMERGE with only a destination) or
+//! where the handler's own parse differs from the first-match spec search
+//! (GEORADIUS with STORE given twice stores into the last one). So the lock
+//! set is what the specs find when unfollowable specs are skipped (Redis's
+//! partial search) together with what the key function finds.
 
 use cinnabar_resp::Args;
 
+use super::geo::is_kw;
 use super::meta::{keyflag, keys_from_specs};
-use super::{flags, CommandDef};
+use super::CommandDef;
 
 /// A command-specific key finder: `(position, key-spec flags)` pairs.
-type KeysFn = fn(&Args<'_>) -> Vec<(usize, u32)>;
+pub type KeysFn = fn(&Args<'_>) -> Vec<(usize, u32)>;
 
 /// Whether GETKEYS considers the command to have keys (Redis's
 /// `doesCommandHaveKeys`): a key-finding function or a spec that is not
-/// `not_key`. A command without documented specs falls back to its key positions.
+/// `not_key`.
 pub fn has_keys(def: &CommandDef) -> bool {
-    if def.key_specs.is_empty() {
-        return !matches!(def.keys, super::Keys::None) || keys_fn(def.name).is_some();
-    }
-    keys_fn(def.name).is_some()
+    def.keys_fn.is_some()
         || def
             .key_specs
             .iter()
@@ -31,21 +43,9 @@ pub fn has_keys(def: &CommandDef) -> bool {
 }
 
 /// The keys of a full command line (`args[0]` is the command name) with their
-/// flags; empty when the arguments name no key (or are malformed).
+/// flags, as GETKEYSANDFLAGS reports them; empty when the arguments name no
+/// key (or are malformed).
 pub fn command_keys(def: &CommandDef, args: &Args<'_>) -> Vec<(usize, u32)> {
-    if def.key_specs.is_empty() {
-        // Not documented: the table's key positions with flags from the command's.
-        let flags = if def.has(flags::WRITE) {
-            keyflag::RW | keyflag::UPDATE
-        } else {
-            keyflag::RO | keyflag::ACCESS
-        };
-        return def
-            .key_positions(args)
-            .into_iter()
-            .map(|p| (p, flags))
-            .collect();
-    }
     let real = def
         .key_specs
         .iter()
@@ -55,33 +55,36 @@ pub fn command_keys(def: &CommandDef, args: &Args<'_>) -> Vec<(usize, u32)> {
         .iter()
         .any(|s| s.flags & keyflag::VARIABLE_FLAGS != 0);
     if real && !variable {
-        if let Some(keys) = keys_from_specs(def.key_specs, args) {
+        if let Some(keys) = keys_from_specs(def.key_specs, args, false) {
             return keys;
         }
     }
-    match keys_fn(def.name) {
+    match def.keys_fn {
         Some(f) => f(args),
         None => Vec::new(),
     }
 }
 
-/// The command-specific key finder of a command, if Redis has one.
-fn keys_fn(name: &str) -> Option<KeysFn> {
-    let f: KeysFn = match name {
-        "set" => set_keys,
-        "bitfield" => bitfield_keys,
-        "sort" => sort_keys,
-        "sort_ro" => |_| vec![(1, keyflag::RO | keyflag::ACCESS)],
-        "migrate" => migrate_keys,
-        "georadius" | "georadiusbymember" => georadius_keys,
-        "zunionstore" | "zinterstore" | "zdiffstore" => |a| numkeys_keys(a, 1, 2, 3),
-        "zunion" | "zinter" | "zdiff" | "zintercard" | "sintercard" | "lmpop" | "zmpop" => {
-            |a| numkeys_keys(a, 0, 1, 2)
+/// The positions the command's lock must cover: the keys its specs find
+/// (skipping specs that cannot be followed) and those of its key function.
+/// Without allocation for the common single-key case.
+pub fn lock_positions(def: &CommandDef, args: &Args<'_>) -> Vec<usize> {
+    if let Some(i) = def.single_key() {
+        return if i < args.len() { vec![i] } else { Vec::new() };
+    }
+    let mut positions: Vec<usize> = keys_from_specs(def.key_specs, args, true)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    if let Some(f) = def.keys_fn {
+        for (p, _) in f(args) {
+            if !positions.contains(&p) {
+                positions.push(p);
+            }
         }
-        "blmpop" | "bzmpop" => |a| numkeys_keys(a, 0, 2, 3),
-        _ => return None,
-    };
-    Some(f)
+    }
+    positions
 }
 
 /// C's `atoi` (leading blanks, a sign, digits up to the first non-digit;
@@ -128,7 +131,7 @@ fn atoi(s: &[u8]) -> i32 {
 /// Redis's `genericGetKeys`: `count` keys from `first` where `args[count_at]`
 /// is read with `atoi`, then the destination key at `store` (0: none), all
 /// without flags; nothing when the count is out of range.
-fn numkeys_keys(args: &Args<'_>, store: usize, count_at: usize, first: usize) -> Vec<(usize, u32)> {
+fn generic_keys(args: &Args<'_>, store: usize, count_at: usize, first: usize) -> Vec<(usize, u32)> {
     let num = i64::from(atoi(args.get(count_at)));
     let room = args.len() as i64 - first as i64;
     if num < 1 || num > room {
@@ -141,8 +144,25 @@ fn numkeys_keys(args: &Args<'_>, store: usize, count_at: usize, first: usize) ->
     keys
 }
 
+/// `CMD destination numkeys key [key ...] ...` (ZUNIONSTORE, ZINTERSTORE,
+/// ZDIFFSTORE).
+pub fn numkeys_store_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+    generic_keys(args, 1, 2, 3)
+}
+
+/// `CMD numkeys key [key ...] ...` (ZUNION, ZINTER, ZDIFF, ZINTERCARD,
+/// SINTERCARD, LMPOP, ZMPOP).
+pub fn numkeys_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+    generic_keys(args, 0, 1, 2)
+}
+
+/// `CMD timeout numkeys key [key ...] ...` (BLMPOP, BZMPOP).
+pub fn blocking_numkeys_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+    generic_keys(args, 0, 2, 3)
+}
+
 /// SET: the key is overwritten, or also read with GET (Redis's `setGetKeys`).
-fn set_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+pub fn set_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
     let get = (3..args.len()).any(|i| args.get(i).eq_ignore_ascii_case(b"get"));
     let flags = if get {
         keyflag::RW | keyflag::ACCESS | keyflag::UPDATE
@@ -154,7 +174,7 @@ fn set_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
 
 /// BITFIELD: read-only when every operation is a complete GET (or OVERFLOW);
 /// anything else, malformed input included, counts as a write.
-fn bitfield_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+pub fn bitfield_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
     let mut readonly = true;
     let mut i = 2;
     while i < args.len() {
@@ -179,7 +199,7 @@ fn bitfield_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
 
 /// SORT: the sorted key, plus the last STORE destination (skipping the
 /// arguments of LIMIT, GET and BY as Redis's `sortGetKeys` does).
-fn sort_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+pub fn sort_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
     let mut keys = vec![(1, keyflag::RO | keyflag::ACCESS)];
     let mut store = None;
     let mut i = 2;
@@ -200,9 +220,14 @@ fn sort_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
     keys
 }
 
+/// SORT_RO: only the sorted key (its BY and GET patterns cannot be listed).
+pub fn sort_ro_keys(_args: &Args<'_>) -> Vec<(usize, u32)> {
+    vec![(1, keyflag::RO | keyflag::ACCESS)]
+}
+
 /// MIGRATE: the key argument, or every key after KEYS (when the key argument
 /// is empty), skipping the arguments of AUTH and AUTH2.
-fn migrate_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+pub fn migrate_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
     let (mut first, mut num) = (3usize, 1usize);
     if args.len() > 6 {
         let mut i = 6;
@@ -228,16 +253,17 @@ fn migrate_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
     (first..first + num).map(|p| (p, flags)).collect()
 }
 
-/// GEORADIUS / GEORADIUSBYMEMBER: the source key, plus the last STORE or
-/// STOREDIST destination, without flags.
-fn georadius_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
+/// GEORADIUS / GEORADIUSBYMEMBER (Redis's `georadiusGetKeys`): the source
+/// key, plus the key after the last STORE or STOREDIST option, both without
+/// flags. Options are looked for from index 5 on for both commands, and a
+/// keyword is compared as C's `strcasecmp` reads it (up to a NUL byte), as
+/// the handler does.
+pub fn georadius_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
     let mut stored = None;
     let mut i = 5;
-    while i < args.len() {
+    while i + 1 < args.len() {
         let arg = args.get(i);
-        if (arg.eq_ignore_ascii_case(b"store") || arg.eq_ignore_ascii_case(b"storedist"))
-            && i + 1 < args.len()
-        {
+        if is_kw(arg, "store") || is_kw(arg, "storedist") {
             stored = Some(i + 1);
             i += 1;
         }
@@ -280,10 +306,10 @@ mod tests {
     #[test]
     fn numkeys_functions() {
         let keys = with_args(&["zunionstore", "d", "2x", "a", "b"], |a| {
-            numkeys_keys(a, 1, 2, 3)
+            numkeys_store_keys(a)
         });
         assert_eq!(keys, vec![(3, 0), (4, 0), (1, 0)]);
-        let keys = with_args(&["zunion", "3", "a", "b"], |a| numkeys_keys(a, 0, 1, 2));
+        let keys = with_args(&["zunion", "3", "a", "b"], numkeys_keys);
         assert!(keys.is_empty());
     }
 
@@ -310,9 +336,25 @@ mod tests {
     /// (`@` stands for an empty argument; "" for "Invalid arguments").
     #[test]
     fn matches_redis_getkeysandflags() {
+        use crate::commands::meta::prelude::*;
         fn noop(_: &mut crate::dispatch::Ctx<'_>, _: &Args<'_>) -> crate::error::CmdResult {
             Ok(())
         }
+        let table = crate::commands::CommandTable::build();
+        // MIGRATE is not served; its Redis key specs and key function.
+        static MIGRATE_SPECS: &[KeySpec] = &[
+            KeySpec::single(RW | ACCESS | DELETE, 3),
+            kw_range(RW | ACCESS | DELETE | INCOMPLETE, "KEYS", -2, -1, 1, 0),
+        ];
+        let migrate = CommandDef::new(
+            "migrate",
+            -6,
+            crate::commands::flags::WRITE,
+            "generic",
+            noop,
+        )
+        .key_specs(MIGRATE_SPECS)
+        .keys_fn(migrate_keys);
         let cases: &[(&str, &str)] = &[
             (
                 "zunionstore d 2 a b weights 1 2",
@@ -349,6 +391,10 @@ mod tests {
             ),
             ("georadiusbymember k m 1 m storedist", "k:RO,access"),
             (
+                "georadius k 0 0 1 m store d store e",
+                "k:RO,access d:OW,update",
+            ),
+            (
                 "geosearchstore d s frommember m byradius 1 m",
                 "d:OW,update s:RO,access",
             ),
@@ -366,11 +412,13 @@ mod tests {
                 .split(' ')
                 .map(|w| if w == "@" { "" } else { w })
                 .collect();
-            let meta = crate::commands::docs::metadata(words[0]).expect("documented");
-            let def = CommandDef::new(meta.name, -1, flags::WRITE, meta.group, noop)
-                .key_specs(meta.key_specs);
+            let def = if words[0] == "migrate" {
+                &migrate
+            } else {
+                table.get(words[0].as_bytes()).expect("declared")
+            };
             let got = with_args(&words, |a| {
-                command_keys(&def, a)
+                command_keys(def, a)
                     .into_iter()
                     .map(|(pos, f)| {
                         let names: Vec<&str> = keyflag::NAMES
@@ -389,6 +437,146 @@ mod tests {
                     .join(" ")
             });
             assert_eq!(&got, expected, "{line}");
+        }
+    }
+
+    /// The lock set follows the handler where GETKEYS follows the specs:
+    /// GEORADIUS stores into the last STORE, PFMERGE may name only its
+    /// destination; CONFIG SET is not SET.
+    #[test]
+    fn lock_set_follows_the_handler() {
+        let table = crate::commands::CommandTable::build();
+        let lock = |line: &str| {
+            let words: Vec<&str> = line.split(' ').collect();
+            let def = table.get(words[0].as_bytes()).expect("declared");
+            with_args(&words, |a| {
+                let mut p = lock_positions(def, a);
+                p.sort_unstable();
+                p
+            })
+        };
+        assert_eq!(lock("georadius k 0 0 1 m store d store e"), vec![1, 7, 9]);
+        assert_eq!(lock("georadius k 0 0 1 m store\0x e"), vec![1, 7]);
+        assert_eq!(lock("georadiusbymember k m 1 m storedist d"), vec![1, 6]);
+        assert_eq!(lock("pfmerge d"), vec![1]);
+        assert_eq!(lock("zunionstore d x a b"), vec![1]);
+        assert_eq!(lock("get k"), vec![1]);
+        assert_eq!(lock("mset a 1 b 2"), vec![1, 3]);
+        let config = table.get(b"config").expect("declared");
+        let set = crate::commands::find_subcommand(config, b"set").expect("declared");
+        assert!(!has_keys(set));
+    }
+
+    /// A typical command line built from a command's documented arguments:
+    /// optional ones left out (`full` false) or all given, repeatable ones
+    /// twice, the first (or, with `last_choice`, the last) of each choice.
+    fn typical_line(
+        args: &[crate::commands::ArgSpec],
+        full: bool,
+        last_choice: bool,
+        out: &mut Vec<String>,
+    ) {
+        use crate::commands::meta::argflag;
+        use crate::commands::ArgType;
+        for a in args {
+            if a.flags & argflag::OPTIONAL != 0 && !full {
+                continue;
+            }
+            let reps = if a.flags & argflag::MULTIPLE != 0 {
+                2
+            } else {
+                1
+            };
+            for r in 0..reps {
+                if !a.token.is_empty() && (r == 0 || a.flags & argflag::MULTIPLE_TOKEN != 0) {
+                    out.push(a.token.to_string());
+                }
+                let n = out.len();
+                match a.kind {
+                    ArgType::Key => out.push(format!("key{n}")),
+                    ArgType::Integer if a.name == "numkeys" => out.push("2".into()),
+                    ArgType::Integer | ArgType::UnixTime => out.push("1".into()),
+                    ArgType::Double => out.push("1.5".into()),
+                    ArgType::String | ArgType::Pattern => out.push(format!("s{n}")),
+                    ArgType::PureToken => {}
+                    ArgType::OneOf => {
+                        let pick = if last_choice { a.subargs.len() - 1 } else { 0 };
+                        if let Some(sub) = a.subargs.get(pick) {
+                            typical_line(std::slice::from_ref(sub), true, last_choice, out);
+                        }
+                    }
+                    ArgType::Block => typical_line(a.subargs, full, last_choice, out),
+                }
+            }
+        }
+    }
+
+    /// The lock set covers every key GETKEYS names, and the single-key fast
+    /// path agrees with the general extractor, on typical lines of every
+    /// command; odd lines (of a valid length) never make the extractor panic
+    /// or point outside the arguments.
+    #[test]
+    fn lock_set_covers_getkeys_on_every_command() {
+        let table = crate::commands::CommandTable::build();
+        let pool = [
+            "0",
+            "1",
+            "2",
+            "-1",
+            "9223372036854775807",
+            "store",
+            "STOREDIST",
+            "keys",
+            "",
+            "x",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for (full, def) in &table.full {
+            let prefix: Vec<String> = full.split('|').map(str::to_string).collect();
+            let mut lines = Vec::new();
+            for (all, last) in [(false, false), (true, false), (true, true)] {
+                let mut words = prefix.clone();
+                typical_line(def.args, all, last, &mut words);
+                lines.push(words);
+            }
+            for _ in 0..100 {
+                let mut words = prefix.clone();
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                for k in 0..(seed % 9) {
+                    let w = pool[((seed >> (8 + 4 * k)) % pool.len() as u64) as usize];
+                    words.push(w.to_string());
+                }
+                lines.push(words);
+            }
+            // Dispatch (and COMMAND GETKEYS) check the arity first.
+            let fits = |n: usize| {
+                let n = n as i32;
+                if def.arity >= 0 {
+                    n == def.arity
+                } else {
+                    n >= -def.arity
+                }
+            };
+            for words in lines.into_iter().filter(|w| fits(w.len())) {
+                let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+                with_args(&refs, |a| {
+                    let keys: Vec<usize> = command_keys(def, a).iter().map(|k| k.0).collect();
+                    let lock = lock_positions(def, a);
+                    for p in keys.iter().chain(&lock) {
+                        assert!(*p < a.len(), "{full}: {words:?}");
+                    }
+                    for p in &keys {
+                        assert!(lock.contains(p), "{full}: {words:?} locks {lock:?}");
+                    }
+                    if let Some(i) = def.single_key() {
+                        if i < a.len() {
+                            assert_eq!(keys, vec![i], "{full}: {words:?}");
+                        }
+                    }
+                });
+            }
         }
     }
 }

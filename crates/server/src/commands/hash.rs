@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use super::collection::{
     parse_scan_cursor, parse_scan_opts, reply_item, reply_scan_header, SAMPLE_REPLY_BUDGET,
 };
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -22,91 +23,116 @@ use crate::types::Object;
 /// The hash command table.
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("hset", -4, WRITE | DENYOOM | FAST, "hash", hset)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::HASH | acl::FAST)
         .since("2.0.0")
         .doc(
             "Sets fields of a hash, creating it if needed.",
             "O(1) for each field/value pair added.",
-        ),
+        )
+        .history(&[("4.0.0", "Several field-value pairs in one call.")])
+        .key_specs(&[KeySpec::single(RW | UPDATE, 1)])
+        .args(&[
+            key("key", 0),
+            block("data", &[string("field"), string("value")]).multiple(),
+        ]),
     CommandDef::new("hsetnx", 4, WRITE | DENYOOM | FAST, "hash", hsetnx)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::HASH | acl::FAST)
         .since("2.0.0")
-        .doc("Sets a hash field only when it does not exist yet.", "O(1)"),
+        .doc("Sets a hash field only when it does not exist yet.", "O(1)")
+        .key_specs(&[KeySpec::single(RW | INSERT, 1)])
+        .args(&[key("key", 0), string("field"), string("value")]),
     CommandDef::new("hget", 3, READONLY | FAST, "hash", hget)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::HASH | acl::FAST)
         .since("2.0.0")
-        .doc("Returns the value of a hash field.", "O(1)"),
+        .doc("Returns the value of a hash field.", "O(1)")
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), string("field")]),
     CommandDef::new("hmget", -3, READONLY | FAST, "hash", hmget)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::HASH | acl::FAST)
         .since("2.0.0")
         .doc(
             "Returns the values of several hash fields.",
             "O(N) where N is the number of fields asked for.",
-        ),
+        )
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), string("field").multiple()]),
     CommandDef::new("hmset", -4, WRITE | DENYOOM | FAST, "hash", hset)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::HASH | acl::FAST)
         .since("2.0.0")
         .doc(
             "Sets fields of a hash (older form of HSET, replies OK).",
             "O(N) where N is the number of fields set.",
-        ),
+        )
+        .deprecated("4.0.0", "`HSET` with multiple field-value pairs")
+        .key_specs(&[KeySpec::single(RW | UPDATE, 1)])
+        .args(&[
+            key("key", 0),
+            block("data", &[string("field"), string("value")]).multiple(),
+        ]),
     CommandDef::new("hdel", -3, WRITE | FAST, "hash", hdel)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::HASH | acl::FAST)
         .since("2.0.0")
         .doc(
             "Removes fields from a hash; the hash is deleted once empty.",
             "O(N) where N is the number of fields removed.",
-        ),
+        )
+        .history(&[("2.4.0", "Several fields in one call.")])
+        .key_specs(&[KeySpec::single(RW | DELETE, 1)])
+        .args(&[key("key", 0), string("field").multiple()]),
     CommandDef::new("hlen", 2, READONLY | FAST, "hash", hlen)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::HASH | acl::FAST)
         .since("2.0.0")
-        .doc("Returns the number of fields of a hash.", "O(1)"),
+        .doc("Returns the number of fields of a hash.", "O(1)")
+        .key_specs(&[KeySpec::single(RO, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("hstrlen", 3, READONLY | FAST, "hash", hstrlen)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::HASH | acl::FAST)
         .since("3.2.0")
-        .doc("Returns the length of a hash field's value.", "O(1)"),
+        .doc("Returns the length of a hash field's value.", "O(1)")
+        .key_specs(&[KeySpec::single(RO, 1)])
+        .args(&[key("key", 0), string("field")]),
     CommandDef::new("hexists", 3, READONLY | FAST, "hash", hexists)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::HASH | acl::FAST)
         .since("2.0.0")
-        .doc("Tells whether a hash field exists.", "O(1)"),
+        .doc("Tells whether a hash field exists.", "O(1)")
+        .key_specs(&[KeySpec::single(RO, 1)])
+        .args(&[key("key", 0), string("field")]),
     CommandDef::new("hkeys", 2, READONLY, "hash", hkeys)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::HASH | acl::SLOW)
         .since("2.0.0")
         .doc(
             "Returns every field of a hash.",
-            "O(N) where N is the size of the hash.",
-        ),
+            "O(N), N being the hash's size.",
+        )
+        .tips(&["nondeterministic_output_order"])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("hvals", 2, READONLY, "hash", hvals)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::HASH | acl::SLOW)
         .since("2.0.0")
         .doc(
             "Returns every value of a hash.",
-            "O(N) where N is the size of the hash.",
-        ),
+            "O(N), N being the hash's size.",
+        )
+        .tips(&["nondeterministic_output_order"])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("hgetall", 2, READONLY, "hash", hgetall)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::HASH | acl::SLOW)
         .since("2.0.0")
         .doc(
             "Returns every field and value of a hash.",
-            "O(N) where N is the size of the hash.",
-        ),
+            "O(N), N being the hash's size.",
+        )
+        .tips(&["nondeterministic_output_order"])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("hincrby", 4, WRITE | DENYOOM | FAST, "hash", hincrby)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::HASH | acl::FAST)
         .since("2.0.0")
-        .doc("Adds an integer to a hash field's value.", "O(1)"),
+        .doc("Adds an integer to a hash field's value.", "O(1)")
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)])
+        .args(&[key("key", 0), string("field"), integer("increment")]),
     CommandDef::new(
         "hincrbyfloat",
         4,
@@ -114,29 +140,49 @@ pub static COMMANDS: &[CommandDef] = &[
         "hash",
         hincrbyfloat,
     )
-    .keys(1, 1, 1)
     .acl(acl::WRITE | acl::HASH | acl::FAST)
     .since("2.6.0")
     .doc(
         "Adds a floating-point number to a hash field's value.",
         "O(1)",
-    ),
+    )
+    .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)])
+    .args(&[key("key", 0), string("field"), double("increment")]),
     CommandDef::new("hrandfield", -2, READONLY, "hash", hrandfield)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::HASH | acl::SLOW)
         .since("6.2.0")
         .doc(
             "Returns random fields of a hash, optionally with their values.",
             "O(N) where N is the number of fields returned.",
-        ),
+        )
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            block(
+                "options",
+                &[
+                    integer("count"),
+                    token("withvalues", "WITHVALUES").optional(),
+                ],
+            )
+            .optional(),
+        ]),
     CommandDef::new("hscan", -3, READONLY, "hash", hscan)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::HASH | acl::SLOW)
         .since("2.8.0")
         .doc(
             "Iterates over the fields and values of a hash.",
             "O(1) for every call. O(N) for a complete iteration.",
-        ),
+        )
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            integer("cursor"),
+            pattern("pattern").token("MATCH").optional(),
+            integer("count").token("COUNT").optional(),
+        ]),
 ];
 
 /// The hash stored in an entry, or WRONGTYPE.

@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::Args;
 
-use super::meta::{keyflag, ArgSpec, ArgType, KeySpec};
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -19,84 +19,74 @@ use crate::types::Object;
 
 const HLL: u64 = acl::HYPERLOGLOG;
 
-/// PFADD: the key is read, and created if missing.
-const PFADD_SPECS: &[KeySpec] = &[KeySpec::single(keyflag::RW | keyflag::INSERT, 1)];
-/// PFCOUNT: the keys are read, but a single key's cached cardinality may be
-/// rewritten.
-const PFCOUNT_SPECS: &[KeySpec] = &[KeySpec {
-    notes:
-        "RW because it may change the internal representation of the key, and propagate to replicas",
-    ..KeySpec::range(keyflag::RW | keyflag::ACCESS, 1, -1, 1, 0)
-}];
-/// PFMERGE: the destination takes part in the merge; the sources are read.
-const PFMERGE_SPECS: &[KeySpec] = &[
-    KeySpec::single(keyflag::RW | keyflag::ACCESS | keyflag::INSERT, 1),
-    KeySpec::range(keyflag::RO | keyflag::ACCESS, 2, -1, 1, 0),
-];
-/// PFDEBUG: the key may be converted to dense.
-const PFDEBUG_SPECS: &[KeySpec] = &[KeySpec::single(keyflag::RW | keyflag::ACCESS, 2)];
-
-const PFADD_ARGS: &[ArgSpec] = &[
-    ArgSpec::key("key", 0),
-    ArgSpec::new("element", ArgType::String)
-        .optional()
-        .multiple(),
-];
-const PFCOUNT_ARGS: &[ArgSpec] = &[ArgSpec::key("key", 0).multiple()];
-const PFMERGE_ARGS: &[ArgSpec] = &[
-    ArgSpec::key("destkey", 0),
-    ArgSpec::key("sourcekey", 1).optional().multiple(),
-];
-const PFDEBUG_ARGS: &[ArgSpec] = &[
-    ArgSpec::new("subcommand", ArgType::String),
-    ArgSpec::key("key", 0),
-];
-
 /// The HyperLogLog command table.
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("pfadd", -2, WRITE | DENYOOM | FAST, "hyperloglog", pfadd)
-        .keys(1, 1, 1)
-        .key_specs(PFADD_SPECS)
-        .args(PFADD_ARGS)
         .acl(acl::WRITE | HLL | acl::FAST)
         .since("2.8.9")
         .doc(
-            "Adds elements to a HyperLogLog, creating the key if needed.",
-            "O(1) per element added.",
+            "Counts elements into a HyperLogLog, creating the key if needed.",
+            "O(1) per element.",
+        )
+        .key_specs(&[KeySpec::single(RW | INSERT, 1)])
+        .args(&[key("key", 0), string("element").optional().multiple()]),
+    CommandDef::new(
+        "pfcount",
+        -2,
+        READONLY | MAY_REPLICATE,
+        "hyperloglog",
+        pfcount,
+    )
+    .acl(acl::READ | HLL | acl::SLOW)
+    .since("2.8.9")
+    .doc(
+        concat!(
+            "Estimates the number of distinct elements seen by one or ",
+            "more HyperLogLogs."
         ),
-    CommandDef::new("pfcount", -2, READONLY | MAY_REPLICATE, "hyperloglog", pfcount)
-        .keys(1, -1, 1)
-        .key_specs(PFCOUNT_SPECS)
-        .args(PFCOUNT_ARGS)
-        .acl(acl::READ | HLL | acl::SLOW)
-        .since("2.8.9")
-        .doc(
-            "Returns the estimated number of distinct elements of one HyperLogLog or of the union of several.",
-            "O(1), with a small constant, for one key (the result is cached); O(N) for N keys, with a much larger constant.",
+        concat!(
+            "O(1) with a small constant for one key; O(N), N being the ",
+            "number of keys, with a much larger constant for several."
         ),
+    )
+    .key_specs(&[KeySpec::range(RW | ACCESS, 1, -1, 1, 0).notes(concat!(
+        "Read-write: counting may rewrite the cached cardinality, ",
+        "which replicas receive."
+    ))])
+    .args(&[key("key", 0).multiple()]),
     CommandDef::new("pfmerge", -2, WRITE | DENYOOM, "hyperloglog", pfmerge)
-        .keys(1, -1, 1)
-        .key_specs(PFMERGE_SPECS)
-        .args(PFMERGE_ARGS)
         .acl(acl::WRITE | HLL | acl::SLOW)
         .since("2.8.9")
         .doc(
-            "Merges HyperLogLogs into the destination key (which takes part in the merge).",
-            "O(N) for N HyperLogLogs, with a large constant.",
-        ),
-    CommandDef::new("pfdebug", 3, WRITE | DENYOOM | ADMIN, "hyperloglog", pfdebug)
-        .keys(2, 2, 1)
-        .key_specs(PFDEBUG_SPECS)
-        .args(PFDEBUG_ARGS)
-        .acl(acl::WRITE | HLL | acl::ADMIN | acl::SLOW | acl::DANGEROUS)
-        .since("2.8.9")
-        .syscmd()
-        .doc("Debugging helpers for HyperLogLog values.", "N/A"),
+            "Merges HyperLogLogs into one key.",
+            "O(N) to merge N HyperLogLogs, with a large constant.",
+        )
+        .key_specs(&[
+            KeySpec::single(RW | ACCESS | INSERT, 1),
+            KeySpec::range(RO | ACCESS, 2, -1, 1, 0),
+        ])
+        .args(&[key("destkey", 0), key("sourcekey", 1).optional().multiple()]),
+    CommandDef::new(
+        "pfdebug",
+        3,
+        WRITE | DENYOOM | ADMIN,
+        "hyperloglog",
+        pfdebug,
+    )
+    .acl(acl::WRITE | HLL | acl::ADMIN | acl::SLOW | acl::DANGEROUS)
+    .since("2.8.9")
+    .doc(
+        "Inspects the internals of a HyperLogLog value (internal).",
+        "N/A",
+    )
+    .syscmd()
+    .key_specs(&[KeySpec::single(RW | ACCESS, 2)])
+    .args(&[string("subcommand"), key("key", 0)]),
     CommandDef::new("pfselftest", 1, ADMIN, "hyperloglog", pfselftest)
         .acl(HLL | acl::ADMIN | acl::SLOW | acl::DANGEROUS)
         .since("2.8.9")
-        .syscmd()
-        .doc("Runs internal checks of the HyperLogLog code.", "N/A"),
+        .doc("Runs the HyperLogLog self test (internal).", "N/A")
+        .syscmd(),
 ];
 
 /// Redis's reply for a string that is not a HyperLogLog.

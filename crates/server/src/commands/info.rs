@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use cinnabar_resp::Args;
 use parking_lot::Mutex;
 
+use super::meta::prelude::*;
 use super::{flags::*, CommandDef};
 use crate::client::flag;
 use crate::dispatch::Ctx;
@@ -29,10 +30,15 @@ use crate::stats::WorkerStats;
 pub static COMMANDS: &[CommandDef] =
     &[CommandDef::new("info", -1, LOADING | STALE, "server", info)
         .acl(super::acl::DANGEROUS)
-        .doc(
-            "Returns information and statistics about the server.",
-            "O(1)",
-        )];
+        .since("1.0.0")
+        .doc("Reports server information and statistics.", "O(1)")
+        .history(&[("7.0.0", "Several sections in one call.")])
+        .tips(&[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ])
+        .args(&[string("section").optional().multiple()])];
 
 /// Sections INFO prints with no argument (or `default`).
 const DEFAULT_SECTIONS: &[&str] = &[

@@ -8,6 +8,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
 
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::{Ctx, Db};
 use crate::error::{CmdError, CmdResult};
@@ -19,86 +20,144 @@ use crate::types::Object;
 /// The keyspace command table.
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("del", -2, WRITE, "generic", del)
-        .keys(1, -1, 1)
         .acl(acl::KEYSPACE | acl::WRITE | acl::SLOW)
-        .doc("Deletes one or more keys.", "O(N) where N is the number of keys that will be removed."),
+        .since("1.0.0")
+        .doc(
+            "Removes the given keys.",
+            "O(N) where N is the number of keys that will be removed.",
+        )
+        .tips(&["request_policy:multi_shard", "response_policy:agg_sum"])
+        .key_specs(&[KeySpec::range(RM | DELETE, 1, -1, 1, 0)])
+        .args(&[key("key", 0).multiple()]),
     CommandDef::new("unlink", -2, WRITE | FAST, "generic", unlink)
-        .keys(1, -1, 1)
         .acl(acl::KEYSPACE | acl::WRITE | acl::FAST)
         .since("4.0.0")
         .doc(
             "Deletes one or more keys, reclaiming large values in the background.",
             "O(1) for each key removed regardless of its size.",
-        ),
+        )
+        .tips(&["request_policy:multi_shard", "response_policy:agg_sum"])
+        .key_specs(&[KeySpec::range(RM | DELETE, 1, -1, 1, 0)])
+        .args(&[key("key", 0).multiple()]),
     CommandDef::new("exists", -2, READONLY | FAST, "generic", exists)
-        .keys(1, -1, 1)
         .acl(acl::KEYSPACE | acl::READ | acl::FAST)
-        .doc("Counts how many of the given keys exist.", "O(N) where N is the number of keys to check."),
+        .since("1.0.0")
+        .doc(
+            "Counts how many of the given keys exist.",
+            "O(N), N being the number of keys given.",
+        )
+        .history(&[("3.0.3", "Several keys in one call.")])
+        .tips(&["request_policy:multi_shard", "response_policy:agg_sum"])
+        .key_specs(&[KeySpec::range(RO, 1, -1, 1, 0)])
+        .args(&[key("key", 0).multiple()]),
     CommandDef::new("type", 2, READONLY | FAST, "generic", type_cmd)
-        .keys(1, 1, 1)
         .acl(acl::KEYSPACE | acl::READ | acl::FAST)
-        .doc("Returns the type of the value stored at a key.", "O(1)"),
+        .since("1.0.0")
+        .doc("Returns the type of the value stored at a key.", "O(1)")
+        .key_specs(&[KeySpec::single(RO, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("rename", 3, WRITE, "generic", rename)
-        .keys(1, 2, 1)
         .acl(acl::KEYSPACE | acl::WRITE | acl::SLOW)
-        .doc("Renames a key, overwriting the destination.", "O(1)"),
+        .since("1.0.0")
+        .doc("Renames a key, overwriting the destination.", "O(1)")
+        .key_specs(&[
+            KeySpec::single(RW | ACCESS | DELETE, 1),
+            KeySpec::single(OW | UPDATE, 2),
+        ])
+        .args(&[key("key", 0), key("newkey", 1)]),
     CommandDef::new("renamenx", 3, WRITE | FAST, "generic", renamenx)
-        .keys(1, 2, 1)
         .acl(acl::KEYSPACE | acl::WRITE | acl::FAST)
-        .doc("Renames a key only when the new name is not taken.", "O(1)"),
+        .since("1.0.0")
+        .doc("Renames a key only when the new name is not taken.", "O(1)")
+        .history(&[(
+            "3.2.0",
+            "Same source and destination is no longer an error.",
+        )])
+        .key_specs(&[
+            KeySpec::single(RW | ACCESS | DELETE, 1),
+            KeySpec::single(OW | INSERT, 2),
+        ])
+        .args(&[key("key", 0), key("newkey", 1)]),
     CommandDef::new("move", 3, WRITE | FAST, "generic", move_cmd)
-        .keys(1, 1, 1)
         .acl(acl::KEYSPACE | acl::WRITE | acl::FAST)
-        .doc("Moves a key to another database.", "O(1)"),
+        .since("1.0.0")
+        .doc("Transfers a key to another database.", "O(1)")
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)])
+        .args(&[key("key", 0), integer("db")]),
     CommandDef::new("copy", -3, WRITE | DENYOOM, "generic", copy)
-        .keys(1, 2, 1)
         .acl(acl::KEYSPACE | acl::WRITE | acl::SLOW)
         .since("6.2.0")
         .doc(
             "Copies the value of a key to a new key, optionally in another database.",
-            "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
-        ),
+            concat!(
+                "O(N) for collections, N being the number of nested elements; ",
+                "O(1) for strings."
+            ),
+        )
+        .key_specs(&[
+            KeySpec::single(RO | ACCESS, 1),
+            KeySpec::single(OW | UPDATE, 2),
+        ])
+        .args(&[
+            key("source", 0),
+            key("destination", 1),
+            integer("destination-db").token("DB").optional(),
+            token("replace", "REPLACE").optional(),
+        ]),
     CommandDef::new("touch", -2, READONLY | FAST, "generic", touch)
-        .keys(1, -1, 1)
         .acl(acl::KEYSPACE | acl::READ | acl::FAST)
         .since("3.2.1")
         .doc(
             "Refreshes the last access time of keys and counts the ones that exist.",
-            "O(N) where N is the number of keys that will be touched.",
-        ),
+            "O(N), N being the number of keys given.",
+        )
+        .tips(&["request_policy:multi_shard", "response_policy:agg_sum"])
+        .key_specs(&[KeySpec::range(RO, 1, -1, 1, 0)])
+        .args(&[key("key", 0).multiple()]),
     CommandDef::container("object", "generic", OBJECT_SUBCOMMANDS)
         .acl(acl::SLOW)
         .since("2.2.3")
-        .doc("A container for object introspection commands.", "Depends on subcommand."),
+        .doc(
+            "Groups the value introspection subcommands.",
+            "Varies with the subcommand.",
+        ),
 ];
 
 static OBJECT_SUBCOMMANDS: &[CommandDef] = &[
     CommandDef::new("encoding", 3, READONLY, "generic", object_encoding)
-        .keys(2, 2, 1)
         .acl(acl::KEYSPACE | acl::READ | acl::SLOW)
         .since("2.2.3")
-        .doc("Returns the internal encoding of a value.", "O(1)"),
+        .doc("Returns the internal encoding of a value.", "O(1)")
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RO, 2)])
+        .args(&[key("key", 0)]),
     CommandDef::new("freq", 3, READONLY, "generic", object_freq)
-        .keys(2, 2, 1)
         .acl(acl::KEYSPACE | acl::READ | acl::SLOW)
         .since("4.0.0")
         .doc(
             "Returns the logarithmic access frequency counter of a value.",
             "O(1)",
-        ),
+        )
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RO, 2)])
+        .args(&[key("key", 0)]),
     CommandDef::new("idletime", 3, READONLY, "generic", object_idletime)
-        .keys(2, 2, 1)
         .acl(acl::KEYSPACE | acl::READ | acl::SLOW)
         .since("2.2.3")
         .doc(
             "Returns the seconds since a value was last accessed.",
             "O(1)",
-        ),
+        )
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RO, 2)])
+        .args(&[key("key", 0)]),
     CommandDef::new("refcount", 3, READONLY, "generic", object_refcount)
-        .keys(2, 2, 1)
         .acl(acl::KEYSPACE | acl::READ | acl::SLOW)
         .since("2.2.3")
-        .doc("Returns the reference count of a value.", "O(1)"),
+        .doc("Returns the reference count of a value.", "O(1)")
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RO, 2)])
+        .args(&[key("key", 0)]),
     CommandDef::new("help", 2, LOADING | STALE, "generic", object_help)
         .acl(acl::KEYSPACE | acl::SLOW)
         .since("6.2.0")

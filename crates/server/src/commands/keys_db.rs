@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
 use rand::Rng;
 
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -23,30 +24,97 @@ use crate::stats::bump;
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("keys", 2, READONLY, "generic", keys)
         .acl(acl::KEYSPACE | acl::READ | acl::SLOW | acl::DANGEROUS)
-        .doc("Returns every key name matching a glob pattern.", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length."),
+        .since("1.0.0")
+        .doc(
+            "Returns every key name matching a glob pattern.",
+            concat!(
+                "O(N), N being the number of keys in the database, assuming ",
+                "short names and pattern."
+            ),
+        )
+        .tips(&["request_policy:all_shards", "nondeterministic_output_order"])
+        .args(&[pattern("pattern")]),
     CommandDef::new("scan", -2, READONLY, "generic", scan_cmd)
         .acl(acl::KEYSPACE | acl::READ | acl::SLOW)
         .since("2.8.0")
         .doc(
             "Iterates over the key names of the database with a cursor.",
-            "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
-        ),
+            concat!(
+                "O(1) per call; O(N) for a full iteration until the cursor is ",
+                "0 again, N being the number of keys."
+            ),
+        )
+        .history(&[("6.0.0", "TYPE filter.")])
+        .tips(&[
+            "nondeterministic_output",
+            "request_policy:special",
+            "response_policy:special",
+        ])
+        .args(&[
+            integer("cursor"),
+            pattern("pattern").token("MATCH").optional(),
+            integer("count").token("COUNT").optional(),
+            string("type").token("TYPE").optional().since("6.0.0"),
+        ]),
     CommandDef::new("randomkey", 1, READONLY, "generic", randomkey)
         .acl(acl::KEYSPACE | acl::READ | acl::SLOW)
-        .doc("Returns a random key name from the database.", "O(1)"),
+        .since("1.0.0")
+        .doc("Picks a random key of the database.", "O(1)")
+        .tips(&[
+            "request_policy:all_shards",
+            "response_policy:special",
+            "nondeterministic_output",
+        ]),
     CommandDef::new("dbsize", 1, READONLY | FAST, "server", dbsize)
         .acl(acl::KEYSPACE | acl::READ | acl::FAST)
-        .doc("Returns the number of keys in the database.", "O(1)"),
+        .since("1.0.0")
+        .doc("Counts the keys of the selected database.", "O(1)")
+        .tips(&["request_policy:all_shards", "response_policy:agg_sum"]),
     CommandDef::new("swapdb", 3, WRITE | FAST | LOCK_ALL, "server", swapdb)
         .acl(acl::KEYSPACE | acl::WRITE | acl::FAST | acl::DANGEROUS)
         .since("4.0.0")
-        .doc("Swaps the contents of two databases.", "O(N) where N is the count of clients watching or blocking on keys from both databases."),
+        .doc(
+            "Swaps the contents of two databases.",
+            concat!(
+                "O(N), N being the number of clients watching or blocked on ",
+                "keys of either database."
+            ),
+        )
+        .args(&[integer("index1"), integer("index2")]),
     CommandDef::new("flushdb", -1, WRITE | LOCK_ALL, "server", flushdb)
         .acl(acl::KEYSPACE | acl::WRITE | acl::SLOW | acl::DANGEROUS)
-        .doc("Removes every key from the selected database.", "O(N) where N is the number of keys in the selected database"),
+        .since("1.0.0")
+        .doc(
+            "Removes every key from the selected database.",
+            "O(N), N being the number of keys in the selected database",
+        )
+        .history(&[("4.0.0", "ASYNC mode."), ("6.2.0", "SYNC mode.")])
+        .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
+        .args(&[oneof(
+            "flush-type",
+            &[
+                token("async", "ASYNC").since("4.0.0"),
+                token("sync", "SYNC").since("6.2.0"),
+            ],
+        )
+        .optional()]),
     CommandDef::new("flushall", -1, WRITE | LOCK_ALL, "server", flushall)
         .acl(acl::KEYSPACE | acl::WRITE | acl::SLOW | acl::DANGEROUS)
-        .doc("Removes every key from every database.", "O(N) where N is the total number of keys in all databases"),
+        .since("1.0.0")
+        .doc(
+            "Removes every key from every database.",
+            "O(N), N being the number of keys in every database",
+        )
+        .history(&[("4.0.0", "ASYNC mode."), ("6.2.0", "SYNC mode.")])
+        .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
+        .args(&[oneof(
+            "flush-type",
+            &[
+                token("async", "ASYNC").since("4.0.0"),
+                token("sync", "SYNC").since("6.2.0"),
+            ],
+        )
+        .optional()]),
 ];
 
 // KEYS pattern

@@ -4,6 +4,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::blocking::parse_timeout;
 use crate::dispatch::Ctx;
@@ -19,137 +20,222 @@ const LIST: u64 = acl::LIST;
 /// The list command table.
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("lpush", -3, WRITE | DENYOOM | FAST, "list", lpush)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | LIST | acl::FAST)
+        .since("1.0.0")
         .doc(
             "Prepends elements to a list, creating it if needed.",
             "O(1) for each element added",
-        ),
+        )
+        .history(&[("2.4.0", "Several elements in one call.")])
+        .key_specs(&[KeySpec::single(RW | INSERT, 1)])
+        .args(&[key("key", 0), string("element").multiple()]),
     CommandDef::new("rpush", -3, WRITE | DENYOOM | FAST, "list", rpush)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | LIST | acl::FAST)
+        .since("1.0.0")
         .doc(
             "Appends elements to a list, creating it if needed.",
             "O(1) for each element added",
-        ),
+        )
+        .history(&[("2.4.0", "Several elements in one call.")])
+        .key_specs(&[KeySpec::single(RW | INSERT, 1)])
+        .args(&[key("key", 0), string("element").multiple()]),
     CommandDef::new("lpushx", -3, WRITE | DENYOOM | FAST, "list", lpushx)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | LIST | acl::FAST)
         .since("2.2.0")
         .doc(
             "Prepends elements to a list only when it exists.",
             "O(1) for each element added",
-        ),
+        )
+        .history(&[("4.0.0", "Several elements in one call.")])
+        .key_specs(&[KeySpec::single(RW | INSERT, 1)])
+        .args(&[key("key", 0), string("element").multiple()]),
     CommandDef::new("rpushx", -3, WRITE | DENYOOM | FAST, "list", rpushx)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | LIST | acl::FAST)
         .since("2.2.0")
         .doc(
             "Appends elements to a list only when it exists.",
             "O(1) for each element added",
-        ),
+        )
+        .history(&[("4.0.0", "Several elements in one call.")])
+        .key_specs(&[KeySpec::single(RW | INSERT, 1)])
+        .args(&[key("key", 0), string("element").multiple()]),
     CommandDef::new("lpop", -2, WRITE | FAST, "list", lpop)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | LIST | acl::FAST)
+        .since("1.0.0")
         .doc(
             "Removes and returns elements from the head of a list.",
-            "O(N) where N is the number of elements returned",
-        ),
+            "O(N), N being the number of elements popped",
+        )
+        .history(&[("6.2.0", "count argument.")])
+        .key_specs(&[KeySpec::single(RW | ACCESS | DELETE, 1)])
+        .args(&[key("key", 0), integer("count").optional().since("6.2.0")]),
     CommandDef::new("rpop", -2, WRITE | FAST, "list", rpop)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | LIST | acl::FAST)
+        .since("1.0.0")
         .doc(
             "Removes and returns elements from the tail of a list.",
-            "O(N) where N is the number of elements returned",
-        ),
+            "O(N), N being the number of elements popped",
+        )
+        .history(&[("6.2.0", "count argument.")])
+        .key_specs(&[KeySpec::single(RW | ACCESS | DELETE, 1)])
+        .args(&[key("key", 0), integer("count").optional().since("6.2.0")]),
     CommandDef::new("llen", 2, READONLY | FAST, "list", llen)
-        .keys(1, 1, 1)
         .acl(acl::READ | LIST | acl::FAST)
-        .doc("Returns the length of a list.", "O(1)"),
+        .since("1.0.0")
+        .doc("Gives the number of elements of a list.", "O(1)")
+        .key_specs(&[KeySpec::single(RO, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("lrange", 4, READONLY, "list", lrange)
-        .keys(1, 1, 1)
         .acl(acl::READ | LIST | acl::SLOW)
-        .doc("Returns a range of elements of a list.", "O(S+N)"),
+        .since("1.0.0")
+        .doc("Returns a range of elements of a list.", "O(S+N)")
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), integer("start"), integer("stop")]),
     CommandDef::new("lindex", 3, READONLY, "list", lindex)
-        .keys(1, 1, 1)
         .acl(acl::READ | LIST | acl::SLOW)
-        .doc("Returns the element at an index of a list.", "O(N)"),
+        .since("1.0.0")
+        .doc("Returns the element at an index of a list.", "O(N)")
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), integer("index")]),
     CommandDef::new("lset", 4, WRITE | DENYOOM, "list", lset)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | LIST | acl::SLOW)
-        .doc("Replaces the element at an index of a list.", "O(N)"),
+        .since("1.0.0")
+        .doc("Replaces the element at an index of a list.", "O(N)")
+        .key_specs(&[KeySpec::single(RW | UPDATE, 1)])
+        .args(&[key("key", 0), integer("index"), string("element")]),
     CommandDef::new("linsert", 5, WRITE | DENYOOM, "list", linsert)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | LIST | acl::SLOW)
         .since("2.2.0")
         .doc(
             "Inserts an element before or after another element of a list.",
             "O(N)",
-        ),
+        )
+        .key_specs(&[KeySpec::single(RW | INSERT, 1)])
+        .args(&[
+            key("key", 0),
+            oneof(
+                "where",
+                &[token("before", "BEFORE"), token("after", "AFTER")],
+            ),
+            string("pivot"),
+            string("element"),
+        ]),
     CommandDef::new("lrem", 4, WRITE, "list", lrem)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | LIST | acl::SLOW)
-        .doc("Removes elements equal to a value from a list.", "O(N+M)"),
+        .since("1.0.0")
+        .doc("Removes elements equal to a value from a list.", "O(N+M)")
+        .key_specs(&[KeySpec::single(RW | DELETE, 1)])
+        .args(&[key("key", 0), integer("count"), string("element")]),
     CommandDef::new("ltrim", 4, WRITE, "list", ltrim)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | LIST | acl::SLOW)
-        .doc("Keeps only a range of elements of a list.", "O(N)"),
+        .since("1.0.0")
+        .doc("Keeps only a range of elements of a list.", "O(N)")
+        .key_specs(&[KeySpec::single(RW | DELETE, 1)])
+        .args(&[key("key", 0), integer("start"), integer("stop")]),
     CommandDef::new("lpos", -3, READONLY, "list", lpos)
-        .keys(1, 1, 1)
         .acl(acl::READ | LIST | acl::SLOW)
         .since("6.0.6")
         .doc(
             "Returns the positions of elements equal to a value in a list.",
             "O(N)",
-        ),
+        )
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            string("element"),
+            integer("rank").token("RANK").optional(),
+            integer("num-matches").token("COUNT").optional(),
+            integer("len").token("MAXLEN").optional(),
+        ]),
     CommandDef::new("lmove", 5, WRITE | DENYOOM, "list", lmove)
-        .keys(1, 2, 1)
         .acl(acl::WRITE | LIST | acl::SLOW)
         .since("6.2.0")
         .doc(
             "Pops an element from one list and pushes it to another.",
             "O(1)",
-        ),
+        )
+        .key_specs(&[
+            KeySpec::single(RW | ACCESS | DELETE, 1),
+            KeySpec::single(RW | INSERT, 2),
+        ])
+        .args(&[
+            key("source", 0),
+            key("destination", 1),
+            oneof(
+                "wherefrom",
+                &[token("left", "LEFT"), token("right", "RIGHT")],
+            ),
+            oneof("whereto", &[token("left", "LEFT"), token("right", "RIGHT")]),
+        ]),
     CommandDef::new("rpoplpush", 3, WRITE | DENYOOM, "list", rpoplpush)
-        .keys(1, 2, 1)
         .acl(acl::WRITE | LIST | acl::SLOW)
         .since("1.2.0")
         .doc(
             "Pops the tail of one list and pushes it to the head of another.",
             "O(1)",
-        ),
+        )
+        .deprecated("6.2.0", "`LMOVE` with the `RIGHT` and `LEFT` arguments")
+        .key_specs(&[
+            KeySpec::single(RW | ACCESS | DELETE, 1),
+            KeySpec::single(RW | INSERT, 2),
+        ])
+        .args(&[key("source", 0), key("destination", 1)]),
     CommandDef::new("lmpop", -4, WRITE, "list", lmpop)
-        .keys_fn(lmpop_keys)
         .acl(acl::WRITE | LIST | acl::SLOW)
         .since("7.0.0")
         .doc(
             "Pops elements from the first non-empty list of several.",
             "O(N+M)",
-        ),
+        )
+        .key_specs(&[KeySpec::keynum(RW | ACCESS | DELETE, 1, 0, 1, 1)])
+        .args(&[
+            integer("numkeys"),
+            key("key", 0).multiple(),
+            oneof("where", &[token("left", "LEFT"), token("right", "RIGHT")]),
+            integer("count").token("COUNT").optional(),
+        ])
+        .keys_fn(getkeys::numkeys_keys),
     CommandDef::new("blpop", -3, WRITE | BLOCKING, "list", blpop)
-        .keys(1, -2, 1)
         .acl(acl::WRITE | LIST | acl::SLOW | acl::BLOCKING)
         .since("2.0.0")
         .doc(
             "Pops the head of the first non-empty list, blocking until one exists.",
             "O(N)",
-        ),
+        )
+        .history(&[("6.0.0", "The timeout may be fractional.")])
+        .key_specs(&[KeySpec::range(RW | ACCESS | DELETE, 1, -2, 1, 0)])
+        .args(&[key("key", 0).multiple(), double("timeout")]),
     CommandDef::new("brpop", -3, WRITE | BLOCKING, "list", brpop)
-        .keys(1, -2, 1)
         .acl(acl::WRITE | LIST | acl::SLOW | acl::BLOCKING)
         .since("2.0.0")
         .doc(
             "Pops the tail of the first non-empty list, blocking until one exists.",
             "O(N)",
-        ),
+        )
+        .history(&[("6.0.0", "The timeout may be fractional.")])
+        .key_specs(&[KeySpec::range(RW | ACCESS | DELETE, 1, -2, 1, 0)])
+        .args(&[key("key", 0).multiple(), double("timeout")]),
     CommandDef::new("blmove", 6, WRITE | DENYOOM | BLOCKING, "list", blmove)
-        .keys(1, 2, 1)
         .acl(acl::WRITE | LIST | acl::SLOW | acl::BLOCKING)
         .since("6.2.0")
         .doc(
             "Moves an element between lists, blocking until the source has one.",
             "O(1)",
-        ),
+        )
+        .key_specs(&[
+            KeySpec::single(RW | ACCESS | DELETE, 1),
+            KeySpec::single(RW | INSERT, 2),
+        ])
+        .args(&[
+            key("source", 0),
+            key("destination", 1),
+            oneof(
+                "wherefrom",
+                &[token("left", "LEFT"), token("right", "RIGHT")],
+            ),
+            oneof("whereto", &[token("left", "LEFT"), token("right", "RIGHT")]),
+            double("timeout"),
+        ]),
     CommandDef::new(
         "brpoplpush",
         4,
@@ -157,21 +243,38 @@ pub static COMMANDS: &[CommandDef] = &[
         "list",
         brpoplpush,
     )
-    .keys(1, 2, 1)
     .acl(acl::WRITE | LIST | acl::SLOW | acl::BLOCKING)
     .since("2.2.0")
     .doc(
         "Pops a list's tail into another list's head, blocking until possible.",
         "O(1)",
-    ),
+    )
+    .deprecated("6.2.0", "`BLMOVE` with the `RIGHT` and `LEFT` arguments")
+    .history(&[("6.0.0", "The timeout may be fractional.")])
+    .key_specs(&[
+        KeySpec::single(RW | ACCESS | DELETE, 1),
+        KeySpec::single(RW | INSERT, 2),
+    ])
+    .args(&[key("source", 0), key("destination", 1), double("timeout")]),
     CommandDef::new("blmpop", -5, WRITE | BLOCKING, "list", blmpop)
-        .keys_fn(blmpop_keys)
         .acl(acl::WRITE | LIST | acl::SLOW | acl::BLOCKING)
         .since("7.0.0")
         .doc(
-            "Pops from the first non-empty list of several, blocking until one exists.",
+            concat!(
+                "Pops from the first non-empty list of several, blocking ",
+                "until one exists."
+            ),
             "O(N+M)",
-        ),
+        )
+        .key_specs(&[KeySpec::keynum(RW | ACCESS | DELETE, 2, 0, 1, 1)])
+        .args(&[
+            double("timeout"),
+            integer("numkeys"),
+            key("key", 0).multiple(),
+            oneof("where", &[token("left", "LEFT"), token("right", "RIGHT")]),
+            integer("count").token("COUNT").optional(),
+        ])
+        .keys_fn(getkeys::blocking_numkeys_keys),
 ];
 
 fn fill(ctx: &Ctx<'_>) -> i64 {
@@ -731,21 +834,6 @@ fn parse_mpop(args: &Args<'_>, first: usize) -> Result<MpopArgs, CmdError> {
         }
     }
     Ok(MpopArgs { keys, end, count })
-}
-
-fn mpop_key_positions(args: &Args<'_>, first: usize) -> Vec<usize> {
-    let n = parse_i64_strict(args.get(first)).unwrap_or(0).max(0) as usize;
-    (first + 1..first + 1 + n)
-        .filter(|&i| i < args.len())
-        .collect()
-}
-
-fn lmpop_keys(args: &Args<'_>) -> Vec<usize> {
-    mpop_key_positions(args, 1)
-}
-
-fn blmpop_keys(args: &Args<'_>) -> Vec<usize> {
-    mpop_key_positions(args, 2)
 }
 
 /// Pops from the first non-empty list; replies `[key, [elements]]`. False when all

@@ -4,6 +4,7 @@ use cinnabar_resp::Args;
 
 use super::command_cmd::reply_help;
 use super::info::{bytes_to_human, MemSnapshot};
+use super::meta::prelude::*;
 use super::{flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -11,7 +12,12 @@ use crate::error::{CmdError, CmdResult};
 static SUBCOMMANDS: &[CommandDef] = &[
     CommandDef::new("doctor", 2, 0, "server", doctor)
         .since("4.0.0")
-        .doc("Describes memory problems the server may have.", "O(1)"),
+        .doc("Describes memory problems the server may have.", "O(1)")
+        .tips(&[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ]),
     CommandDef::new("help", 2, LOADING | STALE, "server", help)
         .since("4.0.0")
         .doc("Lists the MEMORY subcommands.", "O(1)"),
@@ -19,32 +25,44 @@ static SUBCOMMANDS: &[CommandDef] = &[
         .since("4.0.0")
         .doc(
             "Returns the memory allocator's own statistics report.",
-            "Depends on how much memory is allocated, could be slow",
-        ),
+            "Grows with the amount of allocated memory; may be slow",
+        )
+        .tips(&[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ]),
     CommandDef::new("purge", 2, 0, "server", purge)
         .since("4.0.0")
         .doc(
             "Asks the allocator to release unused memory.",
-            "Depends on how much memory is allocated, could be slow",
-        ),
+            "Grows with the amount of allocated memory; may be slow",
+        )
+        .tips(&["request_policy:all_shards", "response_policy:all_succeeded"]),
     CommandDef::new("stats", 2, 0, "server", stats)
         .since("4.0.0")
-        .doc("Returns details about the server's memory usage.", "O(1)"),
+        .doc("Returns details about the server's memory usage.", "O(1)")
+        .tips(&[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ]),
     CommandDef::new("usage", -3, READONLY, "server", usage)
-        .keys(2, 2, 1)
         .since("4.0.0")
         .doc(
             "Estimates how many bytes a key and its value take.",
-            "O(N) where N is the number of samples.",
-        ),
+            "O(N), N being the number of sampled elements.",
+        )
+        .key_specs(&[KeySpec::single(RO, 2)])
+        .args(&[key("key", 0), integer("count").token("SAMPLES").optional()]),
 ];
 
 /// The MEMORY command.
 pub static COMMANDS: &[CommandDef] = &[CommandDef::container("memory", "server", SUBCOMMANDS)
     .since("4.0.0")
     .doc(
-        "A container for memory diagnostics commands.",
-        "Depends on subcommand.",
+        "Groups the memory introspection subcommands.",
+        "Varies with the subcommand.",
     )];
 
 // MEMORY USAGE key [SAMPLES count]

@@ -1,9 +1,17 @@
-//! Command metadata beyond what dispatch needs: key specifications, argument
-//! descriptions, tips and history, as COMMAND INFO and COMMAND DOCS report them.
+//! The vocabulary of a command declaration beyond what dispatch needs: key
+//! specifications, argument descriptions and the short `const` constructors
+//! ([`key`], [`string`], [`oneof`], [`kw_range`], ...) that keep a declaration
+//! readable; a family module takes them all with `use super::meta::prelude::*`.
 //!
-//! Everything here is `const`-constructible so command tables stay `static`.
-//! A [`KeySpec`] also drives COMMAND GETKEYS / GETKEYSANDFLAGS through
-//! [`keys_from_specs`].
+//! Everything here is `const`-constructible so command tables stay `static`
+//! and need no start-up work. The facts (names, tokens, types, flags, key-spec
+//! numbers, versions) follow Redis 7.2; summaries and complexities are our own
+//! words. Key specs are more than documentation: [`keys_from_specs`] follows
+//! them for COMMAND GETKEYS and for the lock set, so a spec that is wrong is a
+//! locking bug, which is why there is no second way to state key positions.
+//!
+//! `tests/command_meta.rs` compares COMMAND INFO and COMMAND DOCS of every
+//! command with the reference server.
 
 use cinnabar_resp::Args;
 
@@ -368,77 +376,204 @@ impl ArgSpec {
     }
 }
 
+/// A key argument described by key spec `spec`.
+pub const fn key(name: &'static str, spec: i32) -> ArgSpec {
+    ArgSpec::key(name, spec)
+}
+
+/// A string argument.
+pub const fn string(name: &'static str) -> ArgSpec {
+    ArgSpec::new(name, ArgType::String)
+}
+
+/// An integer argument.
+pub const fn integer(name: &'static str) -> ArgSpec {
+    ArgSpec::new(name, ArgType::Integer)
+}
+
+/// A double argument.
+pub const fn double(name: &'static str) -> ArgSpec {
+    ArgSpec::new(name, ArgType::Double)
+}
+
+/// A glob-pattern argument.
+pub const fn pattern(name: &'static str) -> ArgSpec {
+    ArgSpec::new(name, ArgType::Pattern)
+}
+
+/// A Unix-time argument.
+pub const fn unix_time(name: &'static str) -> ArgSpec {
+    ArgSpec::new(name, ArgType::UnixTime)
+}
+
+/// A pure token.
+pub const fn token(name: &'static str, token: &'static str) -> ArgSpec {
+    ArgSpec::pure_token(name, token)
+}
+
+/// A choice among `subargs`.
+pub const fn oneof(name: &'static str, subargs: &'static [ArgSpec]) -> ArgSpec {
+    ArgSpec::one_of(name, subargs)
+}
+
+/// A group of `subargs`.
+pub const fn block(name: &'static str, subargs: &'static [ArgSpec]) -> ArgSpec {
+    ArgSpec::block(name, subargs)
+}
+
+/// Keys in a range after `keyword`.
+pub const fn kw_range(
+    flags: u32,
+    keyword: &'static str,
+    startfrom: i32,
+    lastkey: i32,
+    keystep: i32,
+    limit: i32,
+) -> KeySpec {
+    KeySpec::keyword(
+        flags,
+        keyword,
+        startfrom,
+        FindKeys::Range {
+            lastkey,
+            keystep,
+            limit,
+        },
+    )
+}
+
+/// Keys counted by an argument after `keyword`.
+pub const fn kw_keynum(
+    flags: u32,
+    keyword: &'static str,
+    startfrom: i32,
+    keynumidx: i32,
+    firstkey: i32,
+    keystep: i32,
+) -> KeySpec {
+    KeySpec::keyword(
+        flags,
+        keyword,
+        startfrom,
+        FindKeys::Keynum {
+            keynumidx,
+            firstkey,
+            keystep,
+        },
+    )
+}
+
+/// Everything a command declaration uses: key-spec flags, the spec and
+/// argument types, the short constructors above and the key functions.
+pub mod prelude {
+    pub use super::super::getkeys;
+    pub use super::keyflag::*;
+    pub use super::{
+        block, double, integer, key, kw_keynum, kw_range, oneof, pattern, string, token, unix_time,
+        ArgSpec, ArgType, FindKeys, KeySpec,
+    };
+}
+
 /// Finds the keys of a command line with key specs, as Redis's
 /// `getKeysUsingKeySpecs`: `(position, flags)` pairs in spec order. Specs marked
 /// `not_key` are skipped, and so are keyword specs whose keyword is absent.
 /// `None` when a spec is unknown, incomplete (and applies) or points outside
 /// the arguments (the caller then falls back to its key function).
-pub fn keys_from_specs(specs: &[KeySpec], args: &Args<'_>) -> Option<Vec<(usize, u32)>> {
-    let argc = args.len() as i64;
+///
+/// With `partial` (Redis's `GET_KEYSPEC_RETURN_PARTIAL`) such a spec is
+/// skipped instead and the keys of the others are still returned: never
+/// `None` then.
+pub fn keys_from_specs(
+    specs: &[KeySpec],
+    args: &Args<'_>,
+    partial: bool,
+) -> Option<Vec<(usize, u32)>> {
     let mut keys: Vec<(usize, u32)> = Vec::new();
     for spec in specs {
         if spec.flags & keyflag::NOT_KEY != 0 {
             continue;
         }
-        let mut first: i64 = match spec.begin {
-            BeginSearch::Index(i) => i64::from(i),
-            BeginSearch::Keyword { keyword, startfrom } => {
-                match find_keyword(args, keyword, startfrom) {
-                    Some(i) => i + 1,
-                    None => continue,
+        match spec_span(spec, args) {
+            Span::Absent => continue,
+            Span::Invalid if partial => continue,
+            Span::Invalid => return None,
+            Span::Keys { first, last, step } => {
+                let mut i = first;
+                while i <= last {
+                    keys.push((i as usize, spec.flags));
+                    i += step;
                 }
             }
-            BeginSearch::Unknown => return None,
-        };
-        let (last, step) = match spec.find {
-            FindKeys::Range {
-                lastkey,
-                keystep,
-                limit,
-            } => {
-                let last = if lastkey >= 0 {
-                    first + i64::from(lastkey)
-                } else if limit == 0 {
-                    argc + i64::from(lastkey)
-                } else {
-                    first + (argc - first) / i64::from(limit) + i64::from(lastkey)
-                };
-                (last, i64::from(keystep))
-            }
-            FindKeys::Keynum {
-                keynumidx,
-                firstkey,
-                keystep,
-            } => {
-                if i64::from(keynumidx) >= argc - first {
-                    return None;
-                }
-                let n = cinnabar_resp::parse_i64_strict(
-                    args.get((first + i64::from(keynumidx)) as usize),
-                )?;
-                if n < 0 {
-                    return None;
-                }
-                first += i64::from(firstkey);
-                (first + n - 1, i64::from(keystep))
-            }
-            FindKeys::Unknown => return None,
-        };
-        if last >= argc || last < first || first >= argc || step <= 0 {
-            return None;
-        }
-        let mut i = first;
-        while i <= last {
-            keys.push((i as usize, spec.flags));
-            i += step;
         }
         // An incomplete spec whose keyword was found makes the whole result
         // unreliable (one whose keyword is absent was skipped above).
-        if spec.flags & keyflag::INCOMPLETE != 0 {
+        if spec.flags & keyflag::INCOMPLETE != 0 && !partial {
             return None;
         }
     }
     Some(keys)
+}
+
+/// What one key spec finds in a command line.
+enum Span {
+    /// Its keyword is absent: it names no key.
+    Absent,
+    /// It cannot be followed (unknown, bad count, out of the arguments).
+    Invalid,
+    /// Keys `first`, `first + step`, ... up to `last`.
+    Keys { first: i64, last: i64, step: i64 },
+}
+
+fn spec_span(spec: &KeySpec, args: &Args<'_>) -> Span {
+    let argc = args.len() as i64;
+    let mut first: i64 = match spec.begin {
+        BeginSearch::Index(i) => i64::from(i),
+        BeginSearch::Keyword { keyword, startfrom } => {
+            match find_keyword(args, keyword, startfrom) {
+                Some(i) => i + 1,
+                None => return Span::Absent,
+            }
+        }
+        BeginSearch::Unknown => return Span::Invalid,
+    };
+    let (last, step) = match spec.find {
+        FindKeys::Range {
+            lastkey,
+            keystep,
+            limit,
+        } => {
+            let last = if lastkey >= 0 {
+                first + i64::from(lastkey)
+            } else if limit == 0 {
+                argc + i64::from(lastkey)
+            } else {
+                first + (argc - first) / i64::from(limit) + i64::from(lastkey)
+            };
+            (last, i64::from(keystep))
+        }
+        FindKeys::Keynum {
+            keynumidx,
+            firstkey,
+            keystep,
+        } => {
+            if i64::from(keynumidx) >= argc - first {
+                return Span::Invalid;
+            }
+            let n = match cinnabar_resp::parse_i64_strict(
+                args.get((first + i64::from(keynumidx)) as usize),
+            ) {
+                Some(n) if n >= 0 => n,
+                _ => return Span::Invalid,
+            };
+            first += i64::from(firstkey);
+            (first.saturating_add(n) - 1, i64::from(keystep))
+        }
+        FindKeys::Unknown => return Span::Invalid,
+    };
+    if last >= argc || last < first || first >= argc || step <= 0 {
+        return Span::Invalid;
+    }
+    Span::Keys { first, last, step }
 }
 
 /// Index of `keyword` searched from `startfrom` (backwards when negative), as
@@ -487,7 +622,7 @@ mod tests {
     fn range_keynum_and_keyword_specs() {
         let (b, r) = args_of(&["mset", "a", "1", "b", "2"]);
         let specs = [KeySpec::range(keyflag::OW, 1, -1, 2, 0)];
-        let keys = keys_from_specs(&specs, &Args::new(&b, &r)).expect("keys");
+        let keys = keys_from_specs(&specs, &Args::new(&b, &r), false).expect("keys");
         assert_eq!(keys.iter().map(|k| k.0).collect::<Vec<_>>(), vec![1, 3]);
 
         let (b, r) = args_of(&["zunionstore", "d", "2", "x", "y", "WEIGHTS", "1", "2"]);
@@ -495,7 +630,7 @@ mod tests {
             KeySpec::single(keyflag::OW, 1),
             KeySpec::keynum(keyflag::RO, 2, 0, 1, 1),
         ];
-        let keys = keys_from_specs(&specs, &Args::new(&b, &r)).expect("keys");
+        let keys = keys_from_specs(&specs, &Args::new(&b, &r), false).expect("keys");
         assert_eq!(keys.iter().map(|k| k.0).collect::<Vec<_>>(), vec![1, 3, 4]);
 
         let (b, r) = args_of(&["xread", "COUNT", "2", "STREAMS", "s1", "s2", "0", "0"]);
@@ -509,7 +644,16 @@ mod tests {
                 limit: 2,
             },
         )];
-        let keys = keys_from_specs(&specs, &Args::new(&b, &r)).expect("keys");
+        let keys = keys_from_specs(&specs, &Args::new(&b, &r), false).expect("keys");
         assert_eq!(keys.iter().map(|k| k.0).collect::<Vec<_>>(), vec![4, 5]);
+    }
+
+    #[test]
+    fn huge_key_count_is_invalid_not_overflow() {
+        let (b, r) = args_of(&["zmpop", "9223372036854775807", "a", "MIN"]);
+        let specs = [KeySpec::keynum(keyflag::RW, 1, 0, 1, 1)];
+        assert!(keys_from_specs(&specs, &Args::new(&b, &r), false).is_none());
+        let keys = keys_from_specs(&specs, &Args::new(&b, &r), true).expect("partial");
+        assert!(keys.is_empty());
     }
 }

@@ -1,8 +1,24 @@
-//! The command table: every command declared once, with its handler.
+//! The command table: every command and subcommand declared exactly once,
+//! next to its handler.
 //!
-//! Each family module exports a `COMMANDS` slice of [`CommandDef`]s. Arity checks,
-//! COMMAND INFO/DOCS/COUNT/LIST/GETKEYS, the lock set and statistics all read this
-//! table, so a command's name and facts are written in exactly one place.
+//! Each family module exports a `COMMANDS` slice of [`CommandDef`]s, and one
+//! builder chain per command carries everything known about it: name, arity,
+//! flags, ACL categories and handler, and also what COMMAND INFO and COMMAND
+//! DOCS report (group, since-version, summary, complexity, history, tips, doc
+//! flags, key specs, arguments) and, where Redis has one, its key function.
+//! Arity checks, COMMAND INFO/DOCS/COUNT/LIST/GETKEYS, the lock set and
+//! statistics all read this table as declared; nothing is overlaid at start-up.
+//!
+//! Why one place: facts kept in two tables (a handler table and a separate
+//! docs table) drifted silently, one copy winning over the other, and key
+//! positions written twice disagreed. Reading a command's whole declaration
+//! beside its handler is also the quickest way to check one against the other.
+//! The unit tests below fail when a command is declared twice or lacks a part.
+//!
+//! Where keys are: only the key specs say, followed by [`getkeys`] (with the
+//! command's key function where the specs cannot answer). The legacy
+//! first/last/step of COMMAND INFO and `movablekeys` are derived from the specs
+//! as Redis derives them ([`command_cmd`]).
 
 pub mod bitmap;
 pub mod client;
@@ -11,7 +27,6 @@ pub mod command_cmd;
 pub mod config_cmd;
 pub mod connection;
 pub mod debug;
-pub mod docs;
 pub mod expire;
 pub mod geo;
 pub mod geo_search;
@@ -37,7 +52,6 @@ pub mod zset_range;
 pub mod zset_setops;
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use cinnabar_resp::Args;
 
@@ -181,24 +195,6 @@ pub mod acl {
     ];
 }
 
-/// Where a command's keys are among its arguments.
-#[derive(Clone, Copy)]
-pub enum Keys {
-    /// No keys.
-    None,
-    /// Keys at `first`, `first + step`, ... up to `last` (negative: from the end).
-    Range {
-        /// Index of the first key.
-        first: i32,
-        /// Index of the last key; -1 is the last argument.
-        last: i32,
-        /// Distance between keys.
-        step: i32,
-    },
-    /// Keys found by a function of the arguments (e.g. `numkeys` commands).
-    Custom(fn(&Args<'_>) -> Vec<usize>),
-}
-
 /// A command handler: parses `args`, runs, writes its reply to `ctx.out`.
 pub type Handler = fn(&mut Ctx<'_>, &Args<'_>) -> CmdResult;
 
@@ -212,8 +208,12 @@ pub struct CommandDef {
     pub flags: u32,
     /// [`acl`] category bits (besides the ones derived from flags).
     pub acl: u64,
-    /// Key positions.
-    pub keys: Keys,
+    /// The command-specific key finder, where Redis has one (its `getkeys_proc`):
+    /// used when the key specs cannot answer (see [`getkeys`]).
+    pub keys_fn: Option<getkeys::KeysFn>,
+    /// When the key specs say "exactly one key, at this index" (the common
+    /// case), that index: lets locking skip the general extractor.
+    single_key: Option<u32>,
     /// The handler; `None` for a container whose work is in its subcommands.
     pub handler: Option<Handler>,
     /// Subcommands (CONFIG GET, CLIENT LIST, ...).
@@ -226,7 +226,8 @@ pub struct CommandDef {
     pub summary: &'static str,
     /// Time complexity.
     pub complexity: &'static str,
-    /// Key specifications (COMMAND INFO, GETKEYS); empty when not described yet.
+    /// Key specifications: the only statement of where the keys are (COMMAND
+    /// INFO, GETKEYS, locking); empty for a command without keys.
     pub key_specs: &'static [KeySpec],
     /// Documented arguments (COMMAND DOCS).
     pub args: &'static [ArgSpec],
@@ -256,7 +257,8 @@ impl CommandDef {
             arity,
             flags,
             acl: 0,
-            keys: Keys::None,
+            keys_fn: None,
+            single_key: None,
             handler: Some(handler),
             subcommands: &[],
             group,
@@ -284,7 +286,8 @@ impl CommandDef {
             arity: -2,
             flags: 0,
             acl: 0,
-            keys: Keys::None,
+            keys_fn: None,
+            single_key: None,
             handler: None,
             subcommands,
             group,
@@ -301,15 +304,9 @@ impl CommandDef {
         }
     }
 
-    /// Sets legacy key positions.
-    pub const fn keys(mut self, first: i32, last: i32, step: i32) -> Self {
-        self.keys = Keys::Range { first, last, step };
-        self
-    }
-
-    /// Sets a key-finding function.
-    pub const fn keys_fn(mut self, f: fn(&Args<'_>) -> Vec<usize>) -> Self {
-        self.keys = Keys::Custom(f);
+    /// Attaches a command-specific key finder (Redis's `getkeys_proc`).
+    pub const fn keys_fn(mut self, f: getkeys::KeysFn) -> Self {
+        self.keys_fn = Some(f);
         self
     }
 
@@ -332,9 +329,21 @@ impl CommandDef {
         self
     }
 
-    /// Sets the key specifications.
+    /// Sets the key specifications (and notes when they name exactly one key
+    /// at a fixed index, the fast path of locking).
     pub const fn key_specs(mut self, specs: &'static [KeySpec]) -> Self {
         self.key_specs = specs;
+        self.single_key = match specs {
+            [KeySpec {
+                begin: BeginSearch::Index(i),
+                find: FindKeys::Range { lastkey: 0, .. },
+                flags,
+                ..
+            }] if *i > 0 && *flags & (meta::keyflag::NOT_KEY | meta::keyflag::INCOMPLETE) == 0 => {
+                Some(*i as u32)
+            }
+            _ => None,
+        };
         self
     }
 
@@ -377,61 +386,23 @@ impl CommandDef {
         self
     }
 
-    /// A copy of this command with `subcommands` and, when given, the facts of
-    /// its docs entry.
-    fn documented(
-        &self,
-        meta: Option<&'static docs::CommandMeta>,
-        subcommands: &'static [CommandDef],
-    ) -> CommandDef {
-        let mut def = CommandDef {
-            subcommands,
-            ..*self
-        };
-        if let Some(m) = meta {
-            def.group = m.group;
-            def.since = m.since;
-            if !m.summary.is_empty() {
-                def.summary = m.summary;
-            }
-            def.complexity = m.complexity;
-            def.doc_flags = m.doc_flags;
-            def.deprecated_since = m.deprecated_since;
-            def.replaced_by = m.replaced_by;
-            def.history = m.history;
-            def.tips = m.tips;
-            def.key_specs = m.key_specs;
-            def.args = m.args;
-        }
-        def
-    }
-
     /// True when the flag is set.
     #[inline]
     pub fn has(&self, flag: u32) -> bool {
         self.flags & flag != 0
     }
 
-    /// The positions of the keys in `args`, as the key spec declares them.
+    /// The positions of the keys in `args` that running the command may touch:
+    /// the lock set ([`getkeys::lock_positions`]).
     pub fn key_positions(&self, args: &Args<'_>) -> Vec<usize> {
-        match self.keys {
-            Keys::None => Vec::new(),
-            Keys::Custom(f) => f(args),
-            Keys::Range { first, last, step } => {
-                let argc = args.len() as i32;
-                let last = if last < 0 {
-                    argc + last
-                } else {
-                    last.min(argc - 1)
-                };
-                let step = step.max(1);
-                (first.max(0)..=last)
-                    .step_by(step as usize)
-                    .filter(|&i| i < argc)
-                    .map(|i| i as usize)
-                    .collect()
-            }
-        }
+        getkeys::lock_positions(self, args)
+    }
+
+    /// The index of the command's only key when its key specs declare exactly
+    /// one key at a fixed position (no allocation needed to find it).
+    #[inline]
+    pub fn single_key(&self) -> Option<usize> {
+        self.single_key.map(|i| i as usize)
     }
 }
 
@@ -467,38 +438,6 @@ pub fn all_families() -> Vec<&'static [CommandDef]> {
     ]
 }
 
-/// Every family's commands with the facts of [`docs`] applied: the key specs,
-/// arguments, tips, history, doc flags, group, since-version, summary and
-/// complexity of a command with a docs entry come from that entry. Built once
-/// per process.
-pub fn documented_commands() -> &'static [&'static [CommandDef]] {
-    static TABLE: OnceLock<Vec<&'static [CommandDef]>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        all_families()
-            .into_iter()
-            .map(|family| {
-                let defs: Vec<CommandDef> = family
-                    .iter()
-                    .map(|def| {
-                        let subs: Vec<CommandDef> = def
-                            .subcommands
-                            .iter()
-                            .map(|sub| {
-                                let full = format!("{}|{}", def.name, sub.name);
-                                sub.documented(docs::metadata(&full), sub.subcommands)
-                            })
-                            .collect();
-                        let subs: &'static [CommandDef] = Box::leak(subs.into_boxed_slice());
-                        def.documented(docs::metadata(def.name), subs)
-                    })
-                    .collect();
-                let defs: &'static [CommandDef] = Box::leak(defs.into_boxed_slice());
-                defs
-            })
-            .collect()
-    })
-}
-
 /// The hasher of the command-name maps, looked up twice per command: SipHash's
 /// flooding resistance buys nothing for a fixed table of a few hundred names.
 type FastHash = foldhash::fast::FixedState;
@@ -514,15 +453,14 @@ pub struct CommandTable {
 }
 
 impl CommandTable {
-    /// Builds the table from every family, each command completed with its
-    /// documented facts ([`documented_commands`]).
+    /// Builds the table from every family's declarations.
     pub fn build() -> CommandTable {
         let mut by_name = HashMap::with_hasher(FastHash::default());
         let mut list = Vec::new();
         let mut full = Vec::new();
         let mut full_index = HashMap::with_hasher(FastHash::default());
-        for family in documented_commands() {
-            for def in *family {
+        for family in all_families() {
+            for def in family {
                 by_name.insert(def.name.as_bytes(), def);
                 list.push(def);
                 full_index.insert(def as *const CommandDef as usize, full.len());
@@ -573,4 +511,134 @@ pub fn find_subcommand(container: &'static CommandDef, name: &[u8]) -> Option<&'
         .subcommands
         .iter()
         .find(|s| s.name.as_bytes().eq_ignore_ascii_case(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    /// Every declaration with its full name (`config|get`).
+    fn declarations() -> Vec<(String, &'static CommandDef)> {
+        let mut all = Vec::new();
+        for family in all_families() {
+            for def in family {
+                all.push((def.name.to_string(), def));
+                for sub in def.subcommands {
+                    all.push((format!("{}|{}", def.name, sub.name), sub));
+                }
+            }
+        }
+        all
+    }
+
+    fn check_args(name: &str, args: &[ArgSpec], specs: usize) {
+        for a in args {
+            let group = matches!(a.kind, ArgType::OneOf | ArgType::Block);
+            assert_eq!(group, !a.subargs.is_empty(), "{name}: {}", a.name);
+            if a.kind == ArgType::Key {
+                assert!(a.key_spec_index >= 0, "{name}: {}", a.name);
+            }
+            assert!(
+                a.key_spec_index < specs as i32,
+                "{name}: {} points at a missing key spec",
+                a.name
+            );
+            check_args(name, a.subargs, specs);
+        }
+    }
+
+    /// Commands Redis documents no complexity for.
+    const NO_COMPLEXITY: &[&str] = &["monitor"];
+    /// Commands whose only ACL categories are the ones their flags imply.
+    const NO_ACL: &[&str] = &[
+        "time",
+        "shutdown",
+        "monitor",
+        "config",
+        "config|get",
+        "config|set",
+        "config|resetstat",
+        "config|rewrite",
+        "slowlog",
+        "slowlog|get",
+        "slowlog|len",
+        "slowlog|reset",
+        "memory",
+        "memory|doctor",
+        "memory|help",
+        "memory|malloc-stats",
+        "memory|purge",
+        "memory|stats",
+        "memory|usage",
+        "debug",
+    ];
+    /// Commands of a data group that name no key.
+    const KEYLESS: &[&str] = &["keys", "scan", "randomkey", "object|help", "pfselftest"];
+    /// Commands taking arguments that Redis documents none for.
+    const NO_ARGS: &[&str] = &["debug"];
+
+    fn has_key_arg(args: &[ArgSpec]) -> bool {
+        args.iter()
+            .any(|a| a.kind == ArgType::Key || has_key_arg(a.subargs))
+    }
+
+    #[test]
+    fn each_command_declared_once_and_complete() {
+        let mut problems = Vec::new();
+        let mut seen = HashSet::new();
+        for (full, def) in declarations() {
+            let mut lacks = |what: &str| problems.push(format!("{full}: {what}"));
+            if !seen.insert(full.clone()) {
+                lacks("declared twice");
+            }
+            if full != full.to_ascii_lowercase() {
+                lacks("upper-case name");
+            }
+            if def.summary.is_empty() {
+                lacks("summary");
+            }
+            if def.complexity.is_empty() && !NO_COMPLEXITY.contains(&full.as_str()) {
+                lacks("complexity");
+            }
+            if def.since.is_empty() {
+                lacks("since");
+            }
+            if def.group.is_empty() {
+                lacks("group");
+            }
+            if def.arity == 0 {
+                lacks("arity");
+            }
+            if def.acl == 0 && !NO_ACL.contains(&full.as_str()) {
+                lacks("ACL categories");
+            }
+            let data = matches!(
+                def.group,
+                "string"
+                    | "list"
+                    | "set"
+                    | "sorted-set"
+                    | "hash"
+                    | "hyperloglog"
+                    | "geo"
+                    | "bitmap"
+            ) || def.group == "generic";
+            let data = data && def.handler.is_some() && !KEYLESS.contains(&full.as_str());
+            if (has_key_arg(def.args) || data) && def.key_specs.is_empty() {
+                lacks("key specs");
+            }
+            let words = full.split('|').count() as i32;
+            let container = def.handler.is_none();
+            if def.arity.abs() > words
+                && !container
+                && def.args.is_empty()
+                && !NO_ARGS.contains(&full.as_str())
+            {
+                lacks("args");
+            }
+            check_args(&full, def.args, def.key_specs.len());
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
 }

@@ -7,7 +7,7 @@
 
 use cinnabar_resp::Args;
 
-use super::meta::{keyflag, KeySpec};
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -23,7 +23,10 @@ pub static COMMANDS: &[CommandDef] = &[
     )
     .acl(acl::FAST | acl::TRANSACTION)
     .since("1.2.0")
-    .doc("Starts a transaction.", "O(1)"),
+    .doc(
+        "Opens a transaction: later commands are queued until EXEC.",
+        "O(1)",
+    ),
     CommandDef::new(
         "exec",
         1,
@@ -34,8 +37,8 @@ pub static COMMANDS: &[CommandDef] = &[
     .acl(acl::SLOW | acl::TRANSACTION)
     .since("1.2.0")
     .doc(
-        "Executes all commands in a transaction.",
-        "Depends on commands in the transaction",
+        "Runs the commands queued since MULTI, atomically.",
+        "Varies with the queued commands",
     ),
     CommandDef::new(
         "discard",
@@ -47,8 +50,8 @@ pub static COMMANDS: &[CommandDef] = &[
     .acl(acl::FAST | acl::TRANSACTION)
     .since("2.0.0")
     .doc(
-        "Discards a transaction.",
-        "O(N), when N is the number of queued commands",
+        "Drops the commands queued since MULTI and ends the transaction.",
+        "O(N), N being the number of queued commands",
     ),
     CommandDef::new(
         "watch",
@@ -57,14 +60,14 @@ pub static COMMANDS: &[CommandDef] = &[
         "transactions",
         watch,
     )
-    .keys(1, -1, 1)
-    .key_specs(&[KeySpec::range(keyflag::RO, 1, -1, 1, 0)])
     .acl(acl::FAST | acl::TRANSACTION)
     .since("2.2.0")
     .doc(
-        "Monitors changes to keys to determine the execution of a transaction.",
-        "O(1) for every key.",
-    ),
+        "Makes the next EXEC fail if any of these keys changes meanwhile.",
+        "O(1) per key.",
+    )
+    .key_specs(&[KeySpec::range(RO, 1, -1, 1, 0)])
+    .args(&[key("key", 0).multiple()]),
     CommandDef::new(
         "unwatch",
         1,
@@ -74,7 +77,10 @@ pub static COMMANDS: &[CommandDef] = &[
     )
     .acl(acl::FAST | acl::TRANSACTION)
     .since("2.2.0")
-    .doc("Forgets about watched keys of a transaction.", "O(1)"),
+    .doc(
+        "Stops watching every key watched by this connection.",
+        "O(1)",
+    ),
 ];
 
 // MULTI

@@ -9,6 +9,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::Args;
 
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::client::flag;
 use crate::dispatch::Ctx;
@@ -19,17 +20,20 @@ use crate::monitor::MonitorTarget;
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("time", 1, LOADING | STALE | FAST, "server", time)
         .since("2.6.0")
-        .doc("Returns the server's current time.", "O(1)"),
+        .doc("Returns the server's current time.", "O(1)")
+        .tips(&["nondeterministic_output"]),
     CommandDef::new("role", 1, NOSCRIPT | LOADING | STALE | FAST, "server", role)
         .acl(acl::ADMIN | acl::DANGEROUS)
         .since("2.8.12")
         .doc("Returns the replication role of the server.", "O(1)"),
     CommandDef::new("lastsave", 1, LOADING | STALE | FAST, "server", lastsave)
         .acl(acl::ADMIN | acl::DANGEROUS)
+        .since("1.0.0")
         .doc(
             "Returns the Unix time of the last successful save to disk.",
             "O(1)",
-        ),
+        )
+        .tips(&["nondeterministic_output"]),
     CommandDef::new(
         "shutdown",
         -1,
@@ -37,10 +41,25 @@ pub static COMMANDS: &[CommandDef] = &[
         "server",
         shutdown,
     )
+    .since("1.0.0")
     .doc(
         "Saves the data if asked to, then stops the server.",
-        "O(N) when saving, where N is the total number of keys in all databases; otherwise O(1)",
-    ),
+        concat!(
+            "O(N) when saving, where N is the total number of keys in all ",
+            "databases; otherwise O(1)"
+        ),
+    )
+    .history(&[("7.0.0", "NOW, FORCE and ABORT options.")])
+    .args(&[
+        oneof(
+            "save-selector",
+            &[token("nosave", "NOSAVE"), token("save", "SAVE")],
+        )
+        .optional(),
+        token("now", "NOW").optional().since("7.0.0"),
+        token("force", "FORCE").optional().since("7.0.0"),
+        token("abort", "ABORT").optional().since("7.0.0"),
+    ]),
     CommandDef::new(
         "monitor",
         1,
@@ -48,9 +67,13 @@ pub static COMMANDS: &[CommandDef] = &[
         "server",
         monitor,
     )
+    .since("1.0.0")
     .doc(
-        "Streams every command the server processes to this connection, for debugging.",
-        "O(1)",
+        concat!(
+            "Streams every command the server processes to this ",
+            "connection, for debugging."
+        ),
+        "",
     ),
 ];
 

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use super::collection::{
     parse_scan_cursor, parse_scan_opts, reply_item, reply_scan_header, SAMPLE_REPLY_BUDGET,
 };
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -23,61 +24,92 @@ use crate::types::Object;
 /// The set command table (single-key and SMOVE).
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("sadd", -3, WRITE | DENYOOM | FAST, "set", sadd)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::SET | acl::FAST)
+        .since("1.0.0")
         .doc(
             "Adds members to a set, creating it if needed.",
             "O(1) for each member added.",
-        ),
+        )
+        .history(&[("2.4.0", "Several members in one call.")])
+        .key_specs(&[KeySpec::single(RW | INSERT, 1)])
+        .args(&[key("key", 0), string("member").multiple()]),
     CommandDef::new("srem", -3, WRITE | FAST, "set", srem)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::SET | acl::FAST)
+        .since("1.0.0")
         .doc(
             "Removes members from a set; the set is deleted once empty.",
             "O(N) where N is the number of members removed.",
-        ),
+        )
+        .history(&[("2.4.0", "Several members in one call.")])
+        .key_specs(&[KeySpec::single(RW | DELETE, 1)])
+        .args(&[key("key", 0), string("member").multiple()]),
     CommandDef::new("sismember", 3, READONLY | FAST, "set", sismember)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::SET | acl::FAST)
-        .doc("Tells whether a value is a member of a set.", "O(1)"),
+        .since("1.0.0")
+        .doc("Tells whether a value is a member of a set.", "O(1)")
+        .key_specs(&[KeySpec::single(RO, 1)])
+        .args(&[key("key", 0), string("member")]),
     CommandDef::new("smismember", -3, READONLY | FAST, "set", smismember)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::SET | acl::FAST)
         .since("6.2.0")
         .doc(
             "Tells, for each of several values, whether it is a member of a set.",
             "O(N) where N is the number of values checked.",
-        ),
+        )
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), string("member").multiple()]),
     CommandDef::new("scard", 2, READONLY | FAST, "set", scard)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::SET | acl::FAST)
-        .doc("Returns the number of members of a set.", "O(1)"),
+        .since("1.0.0")
+        .doc("Returns the number of members of a set.", "O(1)")
+        .key_specs(&[KeySpec::single(RO, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("spop", -2, WRITE | FAST, "set", spop)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::SET | acl::FAST)
+        .since("1.0.0")
         .doc(
             "Removes and returns random members of a set.",
             "O(N) where N is the number of members returned.",
-        ),
+        )
+        .history(&[("3.2.0", "count argument.")])
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RW | ACCESS | DELETE, 1)])
+        .args(&[key("key", 0), integer("count").optional().since("3.2.0")]),
     CommandDef::new("srandmember", -2, READONLY, "set", srandmember)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::SET | acl::SLOW)
+        .since("1.0.0")
         .doc(
             "Returns random members of a set without removing them.",
             "O(N) where N is the number of members returned.",
-        ),
+        )
+        .history(&[("2.6.0", "count argument.")])
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), integer("count").optional().since("2.6.0")]),
     CommandDef::new("smove", 4, WRITE | FAST, "set", smove)
-        .keys(1, 2, 1)
         .acl(acl::WRITE | acl::SET | acl::FAST)
-        .doc("Moves a member from one set to another.", "O(1)"),
+        .since("1.0.0")
+        .doc("Transfers a member from one set to another.", "O(1)")
+        .key_specs(&[
+            KeySpec::single(RW | ACCESS | DELETE, 1),
+            KeySpec::single(RW | INSERT, 2),
+        ])
+        .args(&[key("source", 0), key("destination", 1), string("member")]),
     CommandDef::new("sscan", -3, READONLY, "set", sscan)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::SET | acl::SLOW)
         .since("2.8.0")
         .doc(
             "Iterates over the members of a set.",
             "O(1) for every call. O(N) for a complete iteration.",
-        ),
+        )
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            integer("cursor"),
+            pattern("pattern").token("MATCH").optional(),
+            integer("count").token("COUNT").optional(),
+        ]),
 ];
 
 /// The set stored in an entry, or WRONGTYPE.

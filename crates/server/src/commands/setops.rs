@@ -16,6 +16,7 @@
 use cinnabar_resp::{parse_i64_strict, Args};
 
 use super::collection::reply_item;
+use super::meta::prelude::*;
 use super::set::{limits, new_value, set_of};
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
@@ -26,72 +27,108 @@ use crate::types::set::{member_int, Set, SetLimits};
 /// The set algebra command table.
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("smembers", 2, READONLY, "set", smembers)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::SET | acl::SLOW)
+        .since("1.0.0")
         .doc(
             "Returns every member of a set.",
-            "O(N) where N is the set cardinality.",
-        ),
+            "O(N), N being the set's size.",
+        )
+        .tips(&["nondeterministic_output_order"])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("sinter", -2, READONLY, "set", sinter)
-        .keys(1, -1, 1)
         .acl(acl::READ | acl::SET | acl::SLOW)
+        .since("1.0.0")
         .doc(
             "Returns the intersection of sets.",
-            "O(N*M) worst case where N is the smallest set's cardinality and M the number of sets.",
-        ),
+            concat!(
+                "O(N*M) worst case where N is the smallest set's cardinality ",
+                "and M the number of sets."
+            ),
+        )
+        .tips(&["nondeterministic_output_order"])
+        .key_specs(&[KeySpec::range(RO | ACCESS, 1, -1, 1, 0)])
+        .args(&[key("key", 0).multiple()]),
     CommandDef::new("sintercard", -3, READONLY, "set", sintercard)
-        .keys_fn(sintercard_keys)
         .acl(acl::READ | acl::SET | acl::SLOW)
         .since("7.0.0")
         .doc(
-            "Returns the size of the intersection of sets, optionally stopping at a limit.",
-            "O(N*M) worst case where N is the smallest set's cardinality and M the number of sets.",
-        ),
+            concat!(
+                "Returns the size of the intersection of sets, optionally ",
+                "stopping at a limit."
+            ),
+            concat!(
+                "O(N*M) worst case where N is the smallest set's cardinality ",
+                "and M the number of sets."
+            ),
+        )
+        .key_specs(&[KeySpec::keynum(RO | ACCESS, 1, 0, 1, 1)])
+        .args(&[
+            integer("numkeys"),
+            key("key", 0).multiple(),
+            integer("limit").token("LIMIT").optional(),
+        ])
+        .keys_fn(getkeys::numkeys_keys),
     CommandDef::new("sinterstore", -3, WRITE | DENYOOM, "set", sinterstore)
-        .keys(1, -1, 1)
         .acl(acl::WRITE | acl::SET | acl::SLOW)
+        .since("1.0.0")
         .doc(
             "Stores the intersection of sets in a key.",
-            "O(N*M) worst case where N is the smallest set's cardinality and M the number of sets.",
-        ),
+            concat!(
+                "O(N*M) worst case where N is the smallest set's cardinality ",
+                "and M the number of sets."
+            ),
+        )
+        .key_specs(&[
+            KeySpec::single(RW | UPDATE, 1),
+            KeySpec::range(RO | ACCESS, 2, -1, 1, 0),
+        ])
+        .args(&[key("destination", 0), key("key", 1).multiple()]),
     CommandDef::new("sunion", -2, READONLY, "set", sunion)
-        .keys(1, -1, 1)
         .acl(acl::READ | acl::SET | acl::SLOW)
+        .since("1.0.0")
         .doc(
             "Returns the union of sets.",
             "O(N) where N is the total number of members in all given sets.",
-        ),
+        )
+        .tips(&["nondeterministic_output_order"])
+        .key_specs(&[KeySpec::range(RO | ACCESS, 1, -1, 1, 0)])
+        .args(&[key("key", 0).multiple()]),
     CommandDef::new("sunionstore", -3, WRITE | DENYOOM, "set", sunionstore)
-        .keys(1, -1, 1)
         .acl(acl::WRITE | acl::SET | acl::SLOW)
+        .since("1.0.0")
         .doc(
             "Stores the union of sets in a key.",
             "O(N) where N is the total number of members in all given sets.",
-        ),
+        )
+        .key_specs(&[
+            KeySpec::single(OW | UPDATE, 1),
+            KeySpec::range(RO | ACCESS, 2, -1, 1, 0),
+        ])
+        .args(&[key("destination", 0), key("key", 1).multiple()]),
     CommandDef::new("sdiff", -2, READONLY, "set", sdiff)
-        .keys(1, -1, 1)
         .acl(acl::READ | acl::SET | acl::SLOW)
+        .since("1.0.0")
         .doc(
             "Returns the members of the first set that are in none of the others.",
             "O(N) where N is the total number of members in all given sets.",
-        ),
+        )
+        .tips(&["nondeterministic_output_order"])
+        .key_specs(&[KeySpec::range(RO | ACCESS, 1, -1, 1, 0)])
+        .args(&[key("key", 0).multiple()]),
     CommandDef::new("sdiffstore", -3, WRITE | DENYOOM, "set", sdiffstore)
-        .keys(1, -1, 1)
         .acl(acl::WRITE | acl::SET | acl::SLOW)
+        .since("1.0.0")
         .doc(
             "Stores the difference of sets in a key.",
             "O(N) where N is the total number of members in all given sets.",
-        ),
+        )
+        .key_specs(&[
+            KeySpec::single(OW | UPDATE, 1),
+            KeySpec::range(RO | ACCESS, 2, -1, 1, 0),
+        ])
+        .args(&[key("destination", 0), key("key", 1).multiple()]),
 ];
-
-/// SINTERCARD's keys: `numkeys` keys from argument 2 (none when `numkeys` is
-/// invalid; the handler then reports the error).
-fn sintercard_keys(args: &Args<'_>) -> Vec<usize> {
-    match parse_i64_strict(args.get(1)).and_then(|n| usize::try_from(n).ok()) {
-        Some(n) if n >= 1 && n <= args.len().saturating_sub(2) => (2..2 + n).collect(),
-        _ => Vec::new(),
-    }
-}
 
 /// A member copied out of a set.
 #[derive(Clone, Debug)]

@@ -3,6 +3,7 @@
 use cinnabar_resp::Args;
 
 use super::command_cmd::reply_help;
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -12,17 +13,26 @@ static SUBCOMMANDS: &[CommandDef] = &[
         .since("2.2.12")
         .doc(
             "Returns the newest entries of the slow log.",
-            "O(N) where N is the number of entries returned",
-        ),
+            "O(N), N being the number of entries returned",
+        )
+        .history(&[("4.0.0", "Entries carry the client's address and name.")])
+        .tips(&["request_policy:all_nodes", "nondeterministic_output"])
+        .args(&[integer("count").optional()]),
     CommandDef::new("len", 2, ADMIN | LOADING | STALE, "server", len)
         .since("2.2.12")
-        .doc("Returns how many entries the slow log holds.", "O(1)"),
+        .doc("Returns how many entries the slow log holds.", "O(1)")
+        .tips(&[
+            "request_policy:all_nodes",
+            "response_policy:agg_sum",
+            "nondeterministic_output",
+        ]),
     CommandDef::new("reset", 2, ADMIN | LOADING | STALE, "server", reset)
         .since("2.2.12")
         .doc(
             "Empties the slow log.",
-            "O(N) where N is the number of entries in the slowlog",
-        ),
+            "O(N), N being the number of entries in the slow log",
+        )
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"]),
     CommandDef::new("help", 2, LOADING | STALE, "server", help)
         .acl(acl::SLOW)
         .since("6.2.0")
@@ -33,8 +43,8 @@ static SUBCOMMANDS: &[CommandDef] = &[
 pub static COMMANDS: &[CommandDef] = &[CommandDef::container("slowlog", "server", SUBCOMMANDS)
     .since("2.2.12")
     .doc(
-        "A container for slow log commands.",
-        "Depends on subcommand.",
+        "Groups the slow log subcommands.",
+        "Varies with the subcommand.",
     )];
 
 // SLOWLOG GET [count]

@@ -35,8 +35,8 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
-use super::meta::keyflag;
-use super::{acl, flags::*, ArgSpec, ArgType, CommandDef, KeySpec};
+use super::meta::prelude::*;
+use super::{acl, flags::*, CommandDef};
 use crate::dispatch::{Ctx, Db};
 use crate::error::{CmdError, CmdResult};
 use crate::keyspace::{NewValue, ValueRef};
@@ -49,106 +49,87 @@ const SORT_ACL: u64 = acl::SET | acl::SORTEDSET | acl::LIST | acl::SLOW | acl::D
 /// The SORT command table.
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("sort", -2, WRITE | DENYOOM | LOCK_ALL, "generic", sort)
-        .keys_fn(sort_keys)
         .acl(acl::WRITE | SORT_ACL)
-        .key_specs(SORT_SPECS)
-        .args(SORT_ARGS)
+        .since("1.0.0")
         .doc(
-            "Sorts the elements of a list, set or sorted set, returning or storing the result.",
-            "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
-        ),
+            "Sorts a list, set or sorted set, optionally storing the result.",
+            concat!(
+                "O(N+M*log(M)), N being the number of elements to sort and M ",
+                "the number returned; O(N) without sorting."
+            ),
+        )
+        .key_specs(&[
+            KeySpec::single(RO | ACCESS, 1),
+            KeySpec::unknown(RO | ACCESS).notes(concat!(
+                "BY and GET patterns name keys built from the sorted ",
+                "elements, so they cannot be listed."
+            )),
+            KeySpec::unknown(OW | UPDATE).notes(concat!(
+                "The STORE destination may be anywhere among the options, so ",
+                "it cannot be listed."
+            )),
+        ])
+        .args(&[
+            key("key", 0),
+            pattern("by-pattern")
+                .token("BY")
+                .key_spec(1)
+                .display("pattern")
+                .optional(),
+            block("limit", &[integer("offset"), integer("count")])
+                .token("LIMIT")
+                .optional(),
+            pattern("get-pattern")
+                .token("GET")
+                .key_spec(1)
+                .display("pattern")
+                .optional()
+                .multiple()
+                .multiple_token(),
+            oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
+            token("sorting", "ALPHA").optional(),
+            key("destination", 2).token("STORE").optional(),
+        ])
+        .keys_fn(getkeys::sort_keys),
     CommandDef::new("sort_ro", -2, READONLY | LOCK_ALL, "generic", sort_ro)
-        .keys(1, 1, 1)
         .acl(acl::READ | SORT_ACL)
-        .key_specs(SORT_RO_SPECS)
-        .args(SORT_RO_ARGS)
         .since("7.0.0")
         .doc(
-            "Sorts the elements of a list, set or sorted set; the read-only form of SORT.",
-            "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
-        ),
+            "Sorts a list, set or sorted set and returns the result.",
+            concat!(
+                "O(N+M*log(M)), N being the number of elements to sort and M ",
+                "the number returned; O(N) without sorting."
+            ),
+        )
+        .key_specs(&[
+            KeySpec::single(RO | ACCESS, 1),
+            KeySpec::unknown(RO | ACCESS).notes(concat!(
+                "BY and GET patterns name keys built from the sorted ",
+                "elements, so they cannot be listed."
+            )),
+        ])
+        .args(&[
+            key("key", 0),
+            pattern("by-pattern")
+                .token("BY")
+                .key_spec(1)
+                .display("pattern")
+                .optional(),
+            block("limit", &[integer("offset"), integer("count")])
+                .token("LIMIT")
+                .optional(),
+            pattern("get-pattern")
+                .token("GET")
+                .key_spec(1)
+                .display("pattern")
+                .optional()
+                .multiple()
+                .multiple_token(),
+            oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
+            token("sorting", "ALPHA").optional(),
+        ])
+        .keys_fn(getkeys::sort_ro_keys),
 ];
-
-const BY_GET_NOTES: &str =
-    "BY and GET patterns name keys built from the sorted elements, so they cannot be listed.";
-const STORE_NOTES: &str =
-    "The STORE destination may be anywhere among the options, so it cannot be listed.";
-
-static SORT_SPECS: &[KeySpec] = &[
-    KeySpec::single(keyflag::RO | keyflag::ACCESS, 1),
-    KeySpec::unknown(keyflag::RO | keyflag::ACCESS).notes(BY_GET_NOTES),
-    KeySpec::unknown(keyflag::OW | keyflag::UPDATE).notes(STORE_NOTES),
-];
-
-static SORT_RO_SPECS: &[KeySpec] = &[
-    KeySpec::single(keyflag::RO | keyflag::ACCESS, 1),
-    KeySpec::unknown(keyflag::RO | keyflag::ACCESS).notes(BY_GET_NOTES),
-];
-
-const LIMIT_ARGS: &[ArgSpec] = &[
-    ArgSpec::new("offset", ArgType::Integer),
-    ArgSpec::new("count", ArgType::Integer),
-];
-const ORDER_ARGS: &[ArgSpec] = &[
-    ArgSpec::pure_token("asc", "ASC"),
-    ArgSpec::pure_token("desc", "DESC"),
-];
-
-/// A BY or GET pattern: its keys are described by key spec 1.
-const fn pattern_arg(token: &'static str) -> ArgSpec {
-    let mut a = ArgSpec::new("pattern", ArgType::Pattern)
-        .token(token)
-        .optional();
-    a.key_spec_index = 1;
-    a
-}
-const BY_ARG: ArgSpec = pattern_arg("BY");
-const GET_ARG: ArgSpec = pattern_arg("GET").multiple().multiple_token();
-
-static SORT_ARGS: &[ArgSpec] = &[
-    ArgSpec::key("key", 0),
-    BY_ARG,
-    ArgSpec::block("offset_count", LIMIT_ARGS)
-        .token("LIMIT")
-        .optional(),
-    GET_ARG,
-    ArgSpec::one_of("order", ORDER_ARGS).optional(),
-    ArgSpec::pure_token("sorting", "ALPHA").optional(),
-    ArgSpec::key("destination", 2).token("STORE").optional(),
-];
-
-static SORT_RO_ARGS: &[ArgSpec] = &[
-    ArgSpec::key("key", 0),
-    BY_ARG,
-    ArgSpec::block("offset_count", LIMIT_ARGS)
-        .token("LIMIT")
-        .optional(),
-    GET_ARG,
-    ArgSpec::one_of("order", ORDER_ARGS).optional(),
-    ArgSpec::pure_token("sorting", "ALPHA").optional(),
-];
-
-/// SORT's keys as Redis's `sortGetKeys` finds them: the sorted key, then the
-/// destination of the last `STORE` (options are skipped by their argument
-/// counts without being validated).
-fn sort_keys(args: &Args<'_>) -> Vec<usize> {
-    let mut keys = vec![1];
-    let mut store = None;
-    let mut i = 2;
-    while i < args.len() {
-        let a = args.get(i);
-        if a.eq_ignore_ascii_case(b"limit") {
-            i += 2;
-        } else if a.eq_ignore_ascii_case(b"get") || a.eq_ignore_ascii_case(b"by") {
-            i += 1;
-        } else if a.eq_ignore_ascii_case(b"store") && i + 1 < args.len() {
-            store = Some(i + 1);
-        }
-        i += 1;
-    }
-    keys.extend(store);
-    keys
-}
 
 /// Parsed SORT options.
 struct Options<'a> {

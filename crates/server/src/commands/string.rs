@@ -19,6 +19,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
 
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
@@ -29,137 +30,225 @@ use crate::types::Object;
 /// The string command table.
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("get", 2, READONLY | FAST, "string", get)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::STRING | acl::FAST)
-        .doc("Returns the string value of a key.", "O(1)"),
+        .since("1.0.0")
+        .doc("Reads the string stored at a key.", "O(1)")
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("set", -3, WRITE | DENYOOM, "string", set)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::SLOW)
+        .since("1.0.0")
         .doc(
             "Sets the string value of a key, with optional conditions and expiry.",
             "O(1)",
-        ),
+        )
+        .history(&[
+            ("2.6.12", "EX, PX, NX and XX options."),
+            ("6.0.0", "KEEPTTL option."),
+            ("6.2.0", "GET, EXAT and PXAT options."),
+            ("7.0.0", "NX and GET together."),
+        ])
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE | VARIABLE_FLAGS, 1)
+            .notes("Also reads the old value when GET is given.")])
+        .args(&[
+            key("key", 0),
+            string("value"),
+            oneof("condition", &[token("nx", "NX"), token("xx", "XX")])
+                .optional()
+                .since("2.6.12"),
+            token("get", "GET").optional().since("6.2.0"),
+            oneof(
+                "expiration",
+                &[
+                    integer("seconds").token("EX").since("2.6.12"),
+                    integer("milliseconds").token("PX").since("2.6.12"),
+                    unix_time("unix-time-seconds").token("EXAT").since("6.2.0"),
+                    unix_time("unix-time-milliseconds")
+                        .token("PXAT")
+                        .since("6.2.0"),
+                    token("keepttl", "KEEPTTL").since("6.0.0"),
+                ],
+            )
+            .optional(),
+        ])
+        .keys_fn(getkeys::set_keys),
     CommandDef::new("setnx", 3, WRITE | DENYOOM | FAST, "string", setnx)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::FAST)
+        .since("1.0.0")
         .doc(
             "Sets a key's string value only when the key is absent.",
             "O(1)",
-        ),
+        )
+        .deprecated("2.6.12", "`SET` with the `NX` argument")
+        .key_specs(&[KeySpec::single(OW | INSERT, 1)])
+        .args(&[key("key", 0), string("value")]),
     CommandDef::new("setex", 4, WRITE | DENYOOM, "string", setex)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::SLOW)
         .since("2.0.0")
         .doc(
             "Sets a key's string value with a time to live in seconds.",
             "O(1)",
-        ),
+        )
+        .deprecated("2.6.12", "`SET` with the `EX` argument")
+        .key_specs(&[KeySpec::single(OW | UPDATE, 1)])
+        .args(&[key("key", 0), integer("seconds"), string("value")]),
     CommandDef::new("psetex", 4, WRITE | DENYOOM, "string", psetex)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::SLOW)
         .since("2.6.0")
         .doc(
             "Sets a key's string value with a time to live in milliseconds.",
             "O(1)",
-        ),
+        )
+        .deprecated("2.6.12", "`SET` with the `PX` argument")
+        .key_specs(&[KeySpec::single(OW | UPDATE, 1)])
+        .args(&[key("key", 0), integer("milliseconds"), string("value")]),
     CommandDef::new("getset", 3, WRITE | DENYOOM | FAST, "string", getset)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::FAST)
+        .since("1.0.0")
         .doc(
             "Replaces a key's string value and returns the previous one.",
             "O(1)",
-        ),
+        )
+        .deprecated("6.2.0", "`SET` with the `!GET` argument")
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)])
+        .args(&[key("key", 0), string("value")]),
     CommandDef::new("getex", -2, WRITE | FAST, "string", getex)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::FAST)
         .since("6.2.0")
         .doc(
-            "Returns a key's string value, optionally changing or removing its expiry.",
+            concat!(
+                "Returns a key's string value, optionally changing or ",
+                "removing its expiry."
+            ),
             "O(1)",
-        ),
+        )
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)
+            .notes("Read-write: the key's expiry may change.")])
+        .args(&[
+            key("key", 0),
+            oneof(
+                "expiration",
+                &[
+                    integer("seconds").token("EX"),
+                    integer("milliseconds").token("PX"),
+                    unix_time("unix-time-seconds").token("EXAT"),
+                    unix_time("unix-time-milliseconds").token("PXAT"),
+                    token("persist", "PERSIST"),
+                ],
+            )
+            .optional(),
+        ]),
     CommandDef::new("getdel", 2, WRITE | FAST, "string", getdel)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::FAST)
         .since("6.2.0")
-        .doc("Returns a key's string value and deletes the key.", "O(1)"),
+        .doc("Returns a key's string value and deletes the key.", "O(1)")
+        .key_specs(&[KeySpec::single(RW | ACCESS | DELETE, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("mget", -2, READONLY | FAST, "string", mget)
-        .keys(1, -1, 1)
         .acl(acl::READ | acl::STRING | acl::FAST)
+        .since("1.0.0")
         .doc(
             "Returns the string values of several keys.",
-            "O(N) where N is the number of keys to retrieve.",
-        ),
+            "O(N), N being the number of keys given.",
+        )
+        .tips(&["request_policy:multi_shard"])
+        .key_specs(&[KeySpec::range(RO | ACCESS, 1, -1, 1, 0)])
+        .args(&[key("key", 0).multiple()]),
     CommandDef::new("mset", -3, WRITE | DENYOOM, "string", mset)
-        .keys(1, -1, 2)
         .acl(acl::WRITE | acl::STRING | acl::SLOW)
         .since("1.0.1")
         .doc(
             "Sets several keys to string values at once.",
-            "O(N) where N is the number of keys to set.",
-        ),
+            "O(N), N being the number of keys set.",
+        )
+        .tips(&[
+            "request_policy:multi_shard",
+            "response_policy:all_succeeded",
+        ])
+        .key_specs(&[KeySpec::range(OW | UPDATE, 1, -1, 2, 0)])
+        .args(&[block("data", &[key("key", 0), string("value")]).multiple()]),
     CommandDef::new("msetnx", -3, WRITE | DENYOOM, "string", msetnx)
-        .keys(1, -1, 2)
         .acl(acl::WRITE | acl::STRING | acl::SLOW)
         .since("1.0.1")
         .doc(
             "Sets several keys to string values only when none of them exists.",
-            "O(N) where N is the number of keys to set.",
-        ),
+            "O(N), N being the number of keys set.",
+        )
+        .key_specs(&[KeySpec::range(OW | INSERT, 1, -1, 2, 0)])
+        .args(&[block("data", &[key("key", 0), string("value")]).multiple()]),
     CommandDef::new("append", 3, WRITE | DENYOOM | FAST, "string", append)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::FAST)
         .since("2.0.0")
         .doc(
             "Appends a string to a key's value, creating the key when absent.",
             "O(1), amortized: the string's spare capacity grows geometrically.",
-        ),
+        )
+        .key_specs(&[KeySpec::single(RW | INSERT, 1)])
+        .args(&[key("key", 0), string("value")]),
     CommandDef::new("strlen", 2, READONLY | FAST, "string", strlen)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::STRING | acl::FAST)
         .since("2.2.0")
-        .doc("Returns the length of a key's string value.", "O(1)"),
+        .doc("Returns the length of a key's string value.", "O(1)")
+        .key_specs(&[KeySpec::single(RO, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("getrange", 4, READONLY, "string", range::getrange)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::STRING | acl::SLOW)
         .since("2.4.0")
         .doc(
             "Returns a substring of a key's string value.",
             "O(N) where N is the length of the returned string.",
-        ),
+        )
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), integer("start"), integer("end")]),
     CommandDef::new("substr", 4, READONLY, "string", range::getrange)
-        .keys(1, 1, 1)
         .acl(acl::READ | acl::STRING | acl::SLOW)
+        .since("1.0.0")
         .doc(
             "Returns a substring of a key's string value (old name of GETRANGE).",
             "O(N) where N is the length of the returned string.",
-        ),
+        )
+        .deprecated("2.0.0", "`GETRANGE`")
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), integer("start"), integer("end")]),
     CommandDef::new("setrange", 4, WRITE | DENYOOM, "string", range::setrange)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::SLOW)
         .since("2.2.0")
         .doc(
-            "Overwrites part of a key's string value from an offset, padding with zero bytes.",
+            concat!(
+                "Overwrites part of a key's string value from an offset, ",
+                "padding with zero bytes."
+            ),
             "O(1), not counting the copy of the new bytes or the zero padding.",
-        ),
+        )
+        .key_specs(&[KeySpec::single(RW | UPDATE, 1)])
+        .args(&[key("key", 0), integer("offset"), string("value")]),
     CommandDef::new("incr", 2, WRITE | DENYOOM | FAST, "string", incr)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::FAST)
-        .doc("Adds one to the integer value of a key.", "O(1)"),
+        .since("1.0.0")
+        .doc("Adds one to the integer value of a key.", "O(1)")
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("decr", 2, WRITE | DENYOOM | FAST, "string", decr)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::FAST)
-        .doc("Subtracts one from the integer value of a key.", "O(1)"),
+        .since("1.0.0")
+        .doc("Subtracts one from the integer value of a key.", "O(1)")
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)])
+        .args(&[key("key", 0)]),
     CommandDef::new("incrby", 3, WRITE | DENYOOM | FAST, "string", incrby)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::FAST)
-        .doc("Adds an amount to the integer value of a key.", "O(1)"),
+        .since("1.0.0")
+        .doc("Adds an amount to the integer value of a key.", "O(1)")
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)])
+        .args(&[key("key", 0), integer("increment")]),
     CommandDef::new("decrby", 3, WRITE | DENYOOM | FAST, "string", decrby)
-        .keys(1, 1, 1)
         .acl(acl::WRITE | acl::STRING | acl::FAST)
+        .since("1.0.0")
         .doc(
             "Subtracts an amount from the integer value of a key.",
             "O(1)",
-        ),
+        )
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)])
+        .args(&[key("key", 0), integer("decrement")]),
     CommandDef::new(
         "incrbyfloat",
         3,
@@ -167,21 +256,30 @@ pub static COMMANDS: &[CommandDef] = &[
         "string",
         incrbyfloat,
     )
-    .keys(1, 1, 1)
     .acl(acl::WRITE | acl::STRING | acl::FAST)
     .since("2.6.0")
     .doc(
         "Adds a floating-point amount to the numeric value of a key.",
         "O(1)",
-    ),
+    )
+    .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)])
+    .args(&[key("key", 0), double("increment")]),
     CommandDef::new("lcs", -3, READONLY, "string", lcs::lcs)
-        .keys(1, 2, 1)
         .acl(acl::READ | acl::STRING | acl::SLOW)
         .since("7.0.0")
         .doc(
             "Finds the longest common subsequence of two keys' string values.",
             "O(N*M) where N and M are the lengths of the two strings.",
-        ),
+        )
+        .key_specs(&[KeySpec::range(RO | ACCESS, 1, 1, 1, 0)])
+        .args(&[
+            key("key1", 0),
+            key("key2", 0),
+            token("len", "LEN").optional(),
+            token("idx", "IDX").optional(),
+            integer("min-match-len").token("MINMATCHLEN").optional(),
+            token("withmatchlen", "WITHMATCHLEN").optional(),
+        ]),
 ];
 
 /// The bytes of a string value, or WRONGTYPE for any other type.

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use super::collection::{
     parse_scan_cursor, parse_scan_opts, reply_item, reply_scan_header, SAMPLE_REPLY_BUDGET,
 };
+use super::meta::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::{Ctx, Db};
 use crate::error::{CmdError, CmdResult};
@@ -30,100 +31,161 @@ const ZS: u64 = acl::SORTEDSET;
 
 /// The core sorted-set command table.
 pub static COMMANDS: &[CommandDef] = &[
-    CommandDef::new("zadd", -4, WRITE | DENYOOM | FAST, "sorted_set", zadd)
-        .keys(1, 1, 1)
+    CommandDef::new("zadd", -4, WRITE | DENYOOM | FAST, "sorted-set", zadd)
         .acl(acl::WRITE | ZS | acl::FAST)
         .since("1.2.0")
         .doc(
-            "Adds members with scores to a sorted set, or updates their scores.",
-            "O(log(N)) for each member added, N being the set's size.",
-        ),
-    CommandDef::new("zincrby", 4, WRITE | DENYOOM | FAST, "sorted_set", zincrby)
-        .keys(1, 1, 1)
+            concat!(
+                "Adds members with scores to a sorted set or updates their ",
+                "scores, creating the key if needed."
+            ),
+            "O(log(N)) per member, N being the sorted set's size.",
+        )
+        .history(&[
+            ("2.4.0", "Several members in one call."),
+            ("3.0.2", "XX, NX, CH and INCR options."),
+            ("6.2.0", "GT and LT options."),
+        ])
+        .key_specs(&[KeySpec::single(RW | UPDATE, 1)])
+        .args(&[
+            key("key", 0),
+            oneof("condition", &[token("nx", "NX"), token("xx", "XX")])
+                .optional()
+                .since("3.0.2"),
+            oneof("comparison", &[token("gt", "GT"), token("lt", "LT")])
+                .optional()
+                .since("6.2.0"),
+            token("change", "CH").optional().since("3.0.2"),
+            token("increment", "INCR").optional().since("3.0.2"),
+            block("data", &[double("score"), string("member")]).multiple(),
+        ]),
+    CommandDef::new("zincrby", 4, WRITE | DENYOOM | FAST, "sorted-set", zincrby)
         .acl(acl::WRITE | ZS | acl::FAST)
         .since("1.2.0")
         .doc(
-            "Adds an increment to the score of a member of a sorted set.",
-            "O(log(N)) where N is the set's size.",
-        ),
-    CommandDef::new("zrem", -3, WRITE | FAST, "sorted_set", zrem)
-        .keys(1, 1, 1)
+            "Adds an increment to the score of a sorted set member.",
+            "O(log(N)), N being the sorted set's size.",
+        )
+        .key_specs(&[KeySpec::single(RW | ACCESS | UPDATE, 1)])
+        .args(&[key("key", 0), integer("increment"), string("member")]),
+    CommandDef::new("zrem", -3, WRITE | FAST, "sorted-set", zrem)
         .acl(acl::WRITE | ZS | acl::FAST)
         .since("1.2.0")
         .doc(
-            "Removes members from a sorted set.",
-            "O(M*log(N)) for M members removed from a set of N.",
-        ),
-    CommandDef::new("zcard", 2, READONLY | FAST, "sorted_set", zcard)
-        .keys(1, 1, 1)
+            "Removes members from a sorted set; an emptied set is deleted.",
+            concat!(
+                "O(M*log(N)), N being the sorted set's size and M the number ",
+                "of members removed."
+            ),
+        )
+        .history(&[("2.4.0", "Several members in one call.")])
+        .key_specs(&[KeySpec::single(RW | DELETE, 1)])
+        .args(&[key("key", 0), string("member").multiple()]),
+    CommandDef::new("zcard", 2, READONLY | FAST, "sorted-set", zcard)
         .acl(acl::READ | ZS | acl::FAST)
         .since("1.2.0")
-        .doc("Returns the number of members of a sorted set.", "O(1)"),
-    CommandDef::new("zscore", 3, READONLY | FAST, "sorted_set", zscore)
-        .keys(1, 1, 1)
+        .doc("Gives the number of members of a sorted set.", "O(1)")
+        .key_specs(&[KeySpec::single(RO, 1)])
+        .args(&[key("key", 0)]),
+    CommandDef::new("zscore", 3, READONLY | FAST, "sorted-set", zscore)
         .acl(acl::READ | ZS | acl::FAST)
         .since("1.2.0")
-        .doc("Returns the score of a member of a sorted set.", "O(1)"),
-    CommandDef::new("zmscore", -3, READONLY | FAST, "sorted_set", zmscore)
-        .keys(1, 1, 1)
+        .doc("Gives the score of a sorted set member.", "O(1)")
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), string("member")]),
+    CommandDef::new("zmscore", -3, READONLY | FAST, "sorted-set", zmscore)
         .acl(acl::READ | ZS | acl::FAST)
         .since("6.2.0")
         .doc(
-            "Returns the scores of several members of a sorted set.",
-            "O(N) where N is the number of members asked for.",
-        ),
-    CommandDef::new("zrank", -3, READONLY | FAST, "sorted_set", zrank)
-        .keys(1, 1, 1)
-        .acl(acl::READ | ZS | acl::FAST)
-        .since("2.0.0")
-        .history(&[("7.2.0", "Added the optional `WITHSCORE` argument.")])
-        .doc(
-            "Returns the position of a member in a sorted set by ascending score.",
-            "O(log(N))",
-        ),
-    CommandDef::new("zrevrank", -3, READONLY | FAST, "sorted_set", zrevrank)
-        .keys(1, 1, 1)
-        .acl(acl::READ | ZS | acl::FAST)
-        .since("2.0.0")
-        .history(&[("7.2.0", "Added the optional `WITHSCORE` argument.")])
-        .doc(
-            "Returns the position of a member in a sorted set by descending score.",
-            "O(log(N))",
-        ),
-    CommandDef::new("zcount", 4, READONLY | FAST, "sorted_set", zcount)
-        .keys(1, 1, 1)
+            "Gives the scores of several members of a sorted set.",
+            "O(N), N being the number of members asked for.",
+        )
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), string("member").multiple()]),
+    CommandDef::new("zrank", -3, READONLY | FAST, "sorted-set", zrank)
         .acl(acl::READ | ZS | acl::FAST)
         .since("2.0.0")
         .doc(
-            "Counts the members of a sorted set with scores in a range.",
+            "Gives the position of a member in a sorted set, lowest score first.",
             "O(log(N))",
-        ),
-    CommandDef::new("zlexcount", 4, READONLY | FAST, "sorted_set", zlexcount)
-        .keys(1, 1, 1)
+        )
+        .history(&[("7.2.0", "WITHSCORE option.")])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            string("member"),
+            token("withscore", "WITHSCORE").optional(),
+        ]),
+    CommandDef::new("zrevrank", -3, READONLY | FAST, "sorted-set", zrevrank)
+        .acl(acl::READ | ZS | acl::FAST)
+        .since("2.0.0")
+        .doc(
+            "Gives the position of a member in a sorted set, highest score first.",
+            "O(log(N))",
+        )
+        .history(&[("7.2.0", "WITHSCORE option.")])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            string("member"),
+            token("withscore", "WITHSCORE").optional(),
+        ]),
+    CommandDef::new("zcount", 4, READONLY | FAST, "sorted-set", zcount)
+        .acl(acl::READ | ZS | acl::FAST)
+        .since("2.0.0")
+        .doc(
+            "Counts the members of a sorted set whose score is in a range.",
+            "O(log(N)), N being the sorted set's size.",
+        )
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), double("min"), double("max")]),
+    CommandDef::new("zlexcount", 4, READONLY | FAST, "sorted-set", zlexcount)
         .acl(acl::READ | ZS | acl::FAST)
         .since("2.8.9")
         .doc(
-            "Counts the members of a sorted set in a lexicographical range.",
-            "O(log(N))",
-        ),
-    CommandDef::new("zrandmember", -2, READONLY, "sorted_set", zrandmember)
-        .keys(1, 1, 1)
+            "Counts the members of a sorted set within a lexicographical range.",
+            "O(log(N)), N being the sorted set's size.",
+        )
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[key("key", 0), string("min"), string("max")]),
+    CommandDef::new("zrandmember", -2, READONLY, "sorted-set", zrandmember)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("6.2.0")
-        .tips(&["nondeterministic_output"])
         .doc(
-            "Returns random members of a sorted set, optionally with scores.",
-            "O(N) where N is the number of members returned.",
-        ),
-    CommandDef::new("zscan", -3, READONLY, "sorted_set", zscan)
-        .keys(1, 1, 1)
+            "Picks random members of a sorted set.",
+            "O(N), N being the number of members returned",
+        )
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            block(
+                "options",
+                &[
+                    integer("count"),
+                    token("withscores", "WITHSCORES").optional(),
+                ],
+            )
+            .optional(),
+        ]),
+    CommandDef::new("zscan", -3, READONLY, "sorted-set", zscan)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("2.8.0")
-        .tips(&["nondeterministic_output"])
         .doc(
             "Iterates over the members and scores of a sorted set.",
-            "O(1) for every call. O(N) for a complete iteration.",
-        ),
+            concat!(
+                "O(1) per call; O(N) for a full iteration until the cursor is ",
+                "0 again, N being the sorted set's size."
+            ),
+        )
+        .tips(&["nondeterministic_output"])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            integer("cursor"),
+            pattern("pattern").token("MATCH").optional(),
+            integer("count").token("COUNT").optional(),
+        ]),
 ];
 
 /// The current sorted-set thresholds.

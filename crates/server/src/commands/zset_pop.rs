@@ -10,6 +10,7 @@
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
+use super::meta::prelude::*;
 use super::zset::zset_of;
 use super::{acl, flags::*, CommandDef};
 use crate::blocking::parse_timeout;
@@ -22,87 +23,120 @@ const ZS: u64 = acl::SORTEDSET;
 
 /// The sorted-set pop command table.
 pub static COMMANDS: &[CommandDef] = &[
-    CommandDef::new("zpopmin", -2, WRITE | FAST, "sorted_set", zpopmin)
-        .keys(1, 1, 1)
+    CommandDef::new("zpopmin", -2, WRITE | FAST, "sorted-set", zpopmin)
         .acl(acl::WRITE | ZS | acl::FAST)
         .since("5.0.0")
         .doc(
-            "Removes and returns the members with the lowest scores of a sorted set.",
-            "O(log(N)*M) with N the set's size and M the number of members popped.",
-        ),
-    CommandDef::new("zpopmax", -2, WRITE | FAST, "sorted_set", zpopmax)
-        .keys(1, 1, 1)
+            concat!(
+                "Removes and returns the lowest-scoring members of a sorted ",
+                "set; an emptied set is deleted."
+            ),
+            concat!(
+                "O(log(N)*M), N being the sorted set's size and M the number ",
+                "of members popped."
+            ),
+        )
+        .key_specs(&[KeySpec::single(RW | ACCESS | DELETE, 1)])
+        .args(&[key("key", 0), integer("count").optional()]),
+    CommandDef::new("zpopmax", -2, WRITE | FAST, "sorted-set", zpopmax)
         .acl(acl::WRITE | ZS | acl::FAST)
         .since("5.0.0")
         .doc(
-            "Removes and returns the members with the highest scores of a sorted set.",
-            "O(log(N)*M) with N the set's size and M the number of members popped.",
-        ),
-    CommandDef::new("zmpop", -4, WRITE, "sorted_set", zmpop)
-        .keys_fn(zmpop_keys)
+            concat!(
+                "Removes and returns the highest-scoring members of a sorted ",
+                "set; an emptied set is deleted."
+            ),
+            concat!(
+                "O(log(N)*M), N being the sorted set's size and M the number ",
+                "of members popped."
+            ),
+        )
+        .key_specs(&[KeySpec::single(RW | ACCESS | DELETE, 1)])
+        .args(&[key("key", 0), integer("count").optional()]),
+    CommandDef::new("zmpop", -4, WRITE, "sorted-set", zmpop)
         .acl(acl::WRITE | ZS | acl::SLOW)
         .since("7.0.0")
         .doc(
-            "Pops members with the lowest or highest scores from the first non-empty sorted set.",
-            "O(K) + O(M*log(N)) with K the number of keys, N the set's size and M the number popped.",
-        ),
+            concat!(
+                "Pops members by score from the first non-empty sorted set ",
+                "among several; an emptied set is deleted."
+            ),
+            concat!(
+                "O(K) + O(M*log(N)), K being the number of keys given, N the ",
+                "sorted set's size and M the number of members popped."
+            ),
+        )
+        .key_specs(&[KeySpec::keynum(RW | ACCESS | DELETE, 1, 0, 1, 1)])
+        .args(&[
+            integer("numkeys"),
+            key("key", 0).multiple(),
+            oneof("where", &[token("min", "MIN"), token("max", "MAX")]),
+            integer("count").token("COUNT").optional(),
+        ])
+        .keys_fn(getkeys::numkeys_keys),
     CommandDef::new(
         "bzpopmin",
         -3,
         WRITE | BLOCKING | FAST,
-        "sorted_set",
+        "sorted-set",
         bzpopmin,
     )
-    .keys(1, -2, 1)
     .acl(acl::WRITE | ZS | acl::FAST | acl::BLOCKING)
     .since("5.0.0")
-    .history(&[("6.0.0", "`timeout` is a double instead of an integer.")])
     .doc(
-        "Pops the member with the lowest score from the first non-empty sorted set, blocking until one exists.",
-        "O(log(N)) with N the set's size.",
-    ),
+        concat!(
+            "Pops the lowest-scoring member of the first non-empty sorted ",
+            "set, waiting if all are empty; an emptied set is deleted."
+        ),
+        "O(log(N)), N being the sorted set's size.",
+    )
+    .history(&[("6.0.0", "The timeout may be fractional.")])
+    .key_specs(&[KeySpec::range(RW | ACCESS | DELETE, 1, -2, 1, 0)])
+    .args(&[key("key", 0).multiple(), double("timeout")]),
     CommandDef::new(
         "bzpopmax",
         -3,
         WRITE | BLOCKING | FAST,
-        "sorted_set",
+        "sorted-set",
         bzpopmax,
     )
-    .keys(1, -2, 1)
     .acl(acl::WRITE | ZS | acl::FAST | acl::BLOCKING)
     .since("5.0.0")
-    .history(&[("6.0.0", "`timeout` is a double instead of an integer.")])
     .doc(
-        "Pops the member with the highest score from the first non-empty sorted set, blocking until one exists.",
-        "O(log(N)) with N the set's size.",
-    ),
-    CommandDef::new("bzmpop", -5, WRITE | BLOCKING, "sorted_set", bzmpop)
-        .keys_fn(bzmpop_keys)
+        concat!(
+            "Pops the highest-scoring member of the first non-empty ",
+            "sorted set, waiting if all are empty; an emptied set is ",
+            "deleted."
+        ),
+        "O(log(N)), N being the sorted set's size.",
+    )
+    .history(&[("6.0.0", "The timeout may be fractional.")])
+    .key_specs(&[KeySpec::range(RW | ACCESS | DELETE, 1, -2, 1, 0)])
+    .args(&[key("key", 0).multiple(), double("timeout")]),
+    CommandDef::new("bzmpop", -5, WRITE | BLOCKING, "sorted-set", bzmpop)
         .acl(acl::WRITE | ZS | acl::SLOW | acl::BLOCKING)
         .since("7.0.0")
         .doc(
-            "Pops members from the first non-empty sorted set, blocking until one exists.",
-            "O(K) + O(M*log(N)) with K the number of keys, N the set's size and M the number popped.",
-        ),
+            concat!(
+                "Pops members by score from the first non-empty sorted set ",
+                "among several, waiting for one if all are empty; empty sets ",
+                "are deleted."
+            ),
+            concat!(
+                "O(K) + O(M*log(N)), K being the number of keys given, N the ",
+                "sorted set's size and M the number of members popped."
+            ),
+        )
+        .key_specs(&[KeySpec::keynum(RW | ACCESS | DELETE, 2, 0, 1, 1)])
+        .args(&[
+            double("timeout"),
+            integer("numkeys"),
+            key("key", 0).multiple(),
+            oneof("where", &[token("min", "MIN"), token("max", "MAX")]),
+            integer("count").token("COUNT").optional(),
+        ])
+        .keys_fn(getkeys::blocking_numkeys_keys),
 ];
-
-/// The key positions of `numkeys key [key ...]` with `numkeys` at `at`.
-fn mpop_key_positions(args: &Args<'_>, at: usize) -> Vec<usize> {
-    let n = parse_i64_strict(args.get(at))
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(0);
-    (at + 1..at.saturating_add(1).saturating_add(n))
-        .take_while(|&i| i < args.len())
-        .collect()
-}
-
-fn zmpop_keys(args: &Args<'_>) -> Vec<usize> {
-    mpop_key_positions(args, 1)
-}
-
-fn bzmpop_keys(args: &Args<'_>) -> Vec<usize> {
-    mpop_key_positions(args, 2)
-}
 
 /// How a pop reply is shaped (Redis's `genericZpopCommand` parameters).
 #[derive(Clone, Copy)]

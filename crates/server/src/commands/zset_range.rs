@@ -8,6 +8,7 @@
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
+use super::meta::prelude::*;
 use super::zset::{
     delete_dest, lex_range, limits, read_zset, reply_scored, score_range, store_zset, write_zset,
 };
@@ -21,107 +22,232 @@ const ZS: u64 = acl::SORTEDSET;
 
 /// The range command table.
 pub static COMMANDS: &[CommandDef] = &[
-    CommandDef::new("zrange", -4, READONLY, "sorted_set", zrange)
-        .keys(1, 1, 1)
+    CommandDef::new("zrange", -4, READONLY, "sorted-set", zrange)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("1.2.0")
-        .history(&[(
-            "6.2.0",
-            "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options.",
-        )])
         .doc(
-            "Returns the members of a sorted set in a range of ranks, scores or names.",
-            "O(log(N)+M) with N the set's size and M the number of members returned.",
-        ),
+            concat!(
+                "Gives the members of a sorted set within a range of ranks, ",
+                "scores or names."
+            ),
+            concat!(
+                "O(log(N)+M), N being the sorted set's size and M the number ",
+                "of members returned."
+            ),
+        )
+        .history(&[("6.2.0", "REV, BYSCORE, BYLEX and LIMIT options.")])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            string("start"),
+            string("stop"),
+            oneof(
+                "sortby",
+                &[token("byscore", "BYSCORE"), token("bylex", "BYLEX")],
+            )
+            .optional()
+            .since("6.2.0"),
+            token("rev", "REV").optional().since("6.2.0"),
+            block("limit", &[integer("offset"), integer("count")])
+                .token("LIMIT")
+                .optional()
+                .since("6.2.0"),
+            token("withscores", "WITHSCORES").optional(),
+        ]),
     CommandDef::new(
         "zrangestore",
         -5,
         WRITE | DENYOOM,
-        "sorted_set",
+        "sorted-set",
         zrangestore,
     )
-    .keys(1, 2, 1)
     .acl(acl::WRITE | ZS | acl::SLOW)
     .since("6.2.0")
     .doc(
-        "Stores a range of a sorted set in another key.",
-        "O(log(N)+M) with N the source's size and M the number of members stored.",
-    ),
-    CommandDef::new("zrevrange", -4, READONLY, "sorted_set", zrevrange)
-        .keys(1, 1, 1)
+        "Stores a range of members of a sorted set in another key.",
+        concat!(
+            "O(log(N)+M), N being the sorted set's size and M the number ",
+            "of members stored."
+        ),
+    )
+    .key_specs(&[
+        KeySpec::single(OW | UPDATE, 1),
+        KeySpec::single(RO | ACCESS, 2),
+    ])
+    .args(&[
+        key("dst", 0),
+        key("src", 1),
+        string("min"),
+        string("max"),
+        oneof(
+            "sortby",
+            &[token("byscore", "BYSCORE"), token("bylex", "BYLEX")],
+        )
+        .optional(),
+        token("rev", "REV").optional(),
+        block("limit", &[integer("offset"), integer("count")])
+            .token("LIMIT")
+            .optional(),
+    ]),
+    CommandDef::new("zrevrange", -4, READONLY, "sorted-set", zrevrange)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("1.2.0")
-        .deprecated("6.2.0", "`ZRANGE` with the `REV` argument")
         .doc(
-            "Returns the members of a sorted set in a range of ranks, highest score first.",
-            "O(log(N)+M) with N the set's size and M the number of members returned.",
-        ),
-    CommandDef::new("zrangebyscore", -4, READONLY, "sorted_set", zrangebyscore)
-        .keys(1, 1, 1)
+            concat!(
+                "Gives the members of a sorted set within a range of ranks, ",
+                "highest score first."
+            ),
+            concat!(
+                "O(log(N)+M), N being the sorted set's size and M the number ",
+                "of members returned."
+            ),
+        )
+        .deprecated("6.2.0", "`ZRANGE` with the `REV` argument")
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            integer("start"),
+            integer("stop"),
+            token("withscores", "WITHSCORES").optional(),
+        ]),
+    CommandDef::new("zrangebyscore", -4, READONLY, "sorted-set", zrangebyscore)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("1.0.5")
-        .deprecated("6.2.0", "`ZRANGE` with the `BYSCORE` argument")
         .doc(
-            "Returns the members of a sorted set with scores in a range.",
-            "O(log(N)+M) with N the set's size and M the number of members returned.",
-        ),
+            "Gives the members of a sorted set within a score range.",
+            concat!(
+                "O(log(N)+M), N being the sorted set's size and M the number ",
+                "of members returned; O(log(N)) when LIMIT keeps M constant."
+            ),
+        )
+        .deprecated("6.2.0", "`ZRANGE` with the `BYSCORE` argument")
+        .history(&[("2.0.0", "WITHSCORES option.")])
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            double("min"),
+            double("max"),
+            token("withscores", "WITHSCORES").optional().since("2.0.0"),
+            block("limit", &[integer("offset"), integer("count")])
+                .token("LIMIT")
+                .optional(),
+        ]),
     CommandDef::new(
         "zrevrangebyscore",
         -4,
         READONLY,
-        "sorted_set",
+        "sorted-set",
         zrevrangebyscore,
     )
-    .keys(1, 1, 1)
     .acl(acl::READ | ZS | acl::SLOW)
     .since("2.2.0")
-    .deprecated("6.2.0", "`ZRANGE` with the `REV` and `BYSCORE` arguments")
     .doc(
-        "Returns the members of a sorted set with scores in a range, highest first.",
-        "O(log(N)+M) with N the set's size and M the number of members returned.",
-    ),
-    CommandDef::new("zrangebylex", -4, READONLY, "sorted_set", zrangebylex)
-        .keys(1, 1, 1)
+        "Gives the members of a sorted set within a score range, highest first.",
+        concat!(
+            "O(log(N)+M), N being the sorted set's size and M the number ",
+            "of members returned; O(log(N)) when LIMIT keeps M constant."
+        ),
+    )
+    .deprecated("6.2.0", "`ZRANGE` with the `REV` and `BYSCORE` arguments")
+    .history(&[("2.1.6", "Exclusive min and max.")])
+    .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+    .args(&[
+        key("key", 0),
+        double("max"),
+        double("min"),
+        token("withscores", "WITHSCORES").optional(),
+        block("limit", &[integer("offset"), integer("count")])
+            .token("LIMIT")
+            .optional(),
+    ]),
+    CommandDef::new("zrangebylex", -4, READONLY, "sorted-set", zrangebylex)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("2.8.9")
+        .doc(
+            "Gives the members of a sorted set within a lexicographical range.",
+            concat!(
+                "O(log(N)+M), N being the sorted set's size and M the number ",
+                "of members returned; O(log(N)) when LIMIT keeps M constant."
+            ),
+        )
         .deprecated("6.2.0", "`ZRANGE` with the `BYLEX` argument")
-        .doc(
-            "Returns the members of a sorted set in a lexicographical range.",
-            "O(log(N)+M) with N the set's size and M the number of members returned.",
-        ),
-    CommandDef::new("zrevrangebylex", -4, READONLY, "sorted_set", zrevrangebylex)
-        .keys(1, 1, 1)
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            string("min"),
+            string("max"),
+            block("limit", &[integer("offset"), integer("count")])
+                .token("LIMIT")
+                .optional(),
+        ]),
+    CommandDef::new("zrevrangebylex", -4, READONLY, "sorted-set", zrevrangebylex)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("2.8.9")
-        .deprecated("6.2.0", "`ZRANGE` with the `REV` and `BYLEX` arguments")
         .doc(
-            "Returns the members of a sorted set in a lexicographical range, in reverse.",
-            "O(log(N)+M) with N the set's size and M the number of members returned.",
-        ),
-    CommandDef::new("zremrangebyrank", 4, WRITE, "sorted_set", zremrangebyrank)
-        .keys(1, 1, 1)
+            concat!(
+                "Gives the members of a sorted set within a lexicographical ",
+                "range, in reverse order."
+            ),
+            concat!(
+                "O(log(N)+M), N being the sorted set's size and M the number ",
+                "of members returned; O(log(N)) when LIMIT keeps M constant."
+            ),
+        )
+        .deprecated("6.2.0", "`ZRANGE` with the `REV` and `BYLEX` arguments")
+        .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
+        .args(&[
+            key("key", 0),
+            string("max"),
+            string("min"),
+            block("limit", &[integer("offset"), integer("count")])
+                .token("LIMIT")
+                .optional(),
+        ]),
+    CommandDef::new("zremrangebyrank", 4, WRITE, "sorted-set", zremrangebyrank)
         .acl(acl::WRITE | ZS | acl::SLOW)
         .since("2.0.0")
         .doc(
-            "Removes the members of a sorted set in a range of ranks.",
-            "O(log(N)+M) with N the set's size and M the number of members removed.",
-        ),
-    CommandDef::new("zremrangebyscore", 4, WRITE, "sorted_set", zremrangebyscore)
-        .keys(1, 1, 1)
+            concat!(
+                "Removes the members of a sorted set within a range of ranks; ",
+                "an emptied set is deleted."
+            ),
+            concat!(
+                "O(log(N)+M), N being the sorted set's size and M the number ",
+                "of members removed."
+            ),
+        )
+        .key_specs(&[KeySpec::single(RW | DELETE, 1)])
+        .args(&[key("key", 0), integer("start"), integer("stop")]),
+    CommandDef::new("zremrangebyscore", 4, WRITE, "sorted-set", zremrangebyscore)
         .acl(acl::WRITE | ZS | acl::SLOW)
         .since("1.2.0")
         .doc(
-            "Removes the members of a sorted set with scores in a range.",
-            "O(log(N)+M) with N the set's size and M the number of members removed.",
-        ),
-    CommandDef::new("zremrangebylex", 4, WRITE, "sorted_set", zremrangebylex)
-        .keys(1, 1, 1)
+            concat!(
+                "Removes the members of a sorted set within a score range; an ",
+                "emptied set is deleted."
+            ),
+            concat!(
+                "O(log(N)+M), N being the sorted set's size and M the number ",
+                "of members removed."
+            ),
+        )
+        .key_specs(&[KeySpec::single(RW | DELETE, 1)])
+        .args(&[key("key", 0), double("min"), double("max")]),
+    CommandDef::new("zremrangebylex", 4, WRITE, "sorted-set", zremrangebylex)
         .acl(acl::WRITE | ZS | acl::SLOW)
         .since("2.8.9")
         .doc(
-            "Removes the members of a sorted set in a lexicographical range.",
-            "O(log(N)+M) with N the set's size and M the number of members removed.",
-        ),
+            concat!(
+                "Removes the members of a sorted set within a lexicographical ",
+                "range; an emptied set is deleted."
+            ),
+            concat!(
+                "O(log(N)+M), N being the sorted set's size and M the number ",
+                "of members removed."
+            ),
+        )
+        .key_specs(&[KeySpec::single(RW | DELETE, 1)])
+        .args(&[key("key", 0), string("min"), string("max")]),
 ];
 
 /// How a range is given.

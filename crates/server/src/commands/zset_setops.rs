@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
+use super::meta::prelude::*;
 use super::zset::{limits, reply_scored, store_zset};
 use super::{acl, flags::*, CommandDef};
 use crate::dispatch::Ctx;
@@ -31,84 +32,197 @@ const ZS: u64 = acl::SORTEDSET;
 
 /// The sorted-set algebra command table.
 pub static COMMANDS: &[CommandDef] = &[
-    CommandDef::new("zunion", -3, READONLY, "sorted_set", zunion)
-        .keys_fn(keys_from_1)
+    CommandDef::new("zunion", -3, READONLY, "sorted-set", zunion)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("6.2.0")
         .doc(
-            "Returns the union of sorted sets.",
-            "O(N)+O(M*log(M)) with N the total size of the inputs and M the result's size.",
-        ),
-    CommandDef::new("zinter", -3, READONLY, "sorted_set", zinter)
-        .keys_fn(keys_from_1)
+            "Gives the union of sorted sets.",
+            concat!(
+                "O(N)+O(M*log(M)), N being the sum of the input sizes and M ",
+                "the result's size."
+            ),
+        )
+        .key_specs(&[KeySpec::keynum(RO | ACCESS, 1, 0, 1, 1)])
+        .args(&[
+            integer("numkeys"),
+            key("key", 0).multiple(),
+            integer("weight").token("WEIGHTS").optional().multiple(),
+            oneof(
+                "aggregate",
+                &[
+                    token("sum", "SUM"),
+                    token("min", "MIN"),
+                    token("max", "MAX"),
+                ],
+            )
+            .token("AGGREGATE")
+            .optional(),
+            token("withscores", "WITHSCORES").optional(),
+        ])
+        .keys_fn(getkeys::numkeys_keys),
+    CommandDef::new("zinter", -3, READONLY, "sorted-set", zinter)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("6.2.0")
         .doc(
-            "Returns the intersection of sorted sets.",
-            "O(N*K)+O(M*log(M)) worst case with N the smallest input, K the number of inputs and M the result's size.",
-        ),
-    CommandDef::new("zdiff", -3, READONLY, "sorted_set", zdiff)
-        .keys_fn(keys_from_1)
+            "Gives the intersection of sorted sets.",
+            concat!(
+                "O(N*K)+O(M*log(M)) worst case, N being the smallest set's ",
+                "size, K the number of sets and M the result's size."
+            ),
+        )
+        .key_specs(&[KeySpec::keynum(RO | ACCESS, 1, 0, 1, 1)])
+        .args(&[
+            integer("numkeys"),
+            key("key", 0).multiple(),
+            integer("weight").token("WEIGHTS").optional().multiple(),
+            oneof(
+                "aggregate",
+                &[
+                    token("sum", "SUM"),
+                    token("min", "MIN"),
+                    token("max", "MAX"),
+                ],
+            )
+            .token("AGGREGATE")
+            .optional(),
+            token("withscores", "WITHSCORES").optional(),
+        ])
+        .keys_fn(getkeys::numkeys_keys),
+    CommandDef::new("zdiff", -3, READONLY, "sorted-set", zdiff)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("6.2.0")
         .doc(
-            "Returns the members of the first sorted set that are in none of the others.",
-            "O(L + (N-K)log(N)) worst case with L the total size of the inputs.",
-        ),
-    CommandDef::new("zintercard", -3, READONLY, "sorted_set", zintercard)
-        .keys_fn(keys_from_1)
+            concat!(
+                "Gives the members of the first sorted set that are in none ",
+                "of the others."
+            ),
+            concat!(
+                "O(L + (N-K)log(N)) worst case, L being the total size of all ",
+                "sets, N the first set's size and K the result's size."
+            ),
+        )
+        .key_specs(&[KeySpec::keynum(RO | ACCESS, 1, 0, 1, 1)])
+        .args(&[
+            integer("numkeys"),
+            key("key", 0).multiple(),
+            token("withscores", "WITHSCORES").optional(),
+        ])
+        .keys_fn(getkeys::numkeys_keys),
+    CommandDef::new("zintercard", -3, READONLY, "sorted-set", zintercard)
         .acl(acl::READ | ZS | acl::SLOW)
         .since("7.0.0")
         .doc(
-            "Returns the size of the intersection of sorted sets, optionally stopping at a limit.",
-            "O(N*K) worst case with N the smallest input and K the number of inputs.",
+            "Counts the members of the intersection of sorted sets.",
+            concat!(
+                "O(N*K) worst case, N being the smallest set's size and K the ",
+                "number of sets."
+            ),
+        )
+        .key_specs(&[KeySpec::keynum(RO | ACCESS, 1, 0, 1, 1)])
+        .args(&[
+            integer("numkeys"),
+            key("key", 0).multiple(),
+            integer("limit").token("LIMIT").optional(),
+        ])
+        .keys_fn(getkeys::numkeys_keys),
+    CommandDef::new(
+        "zunionstore",
+        -4,
+        WRITE | DENYOOM,
+        "sorted-set",
+        zunionstore,
+    )
+    .acl(acl::WRITE | ZS | acl::SLOW)
+    .since("2.0.0")
+    .doc(
+        "Stores the union of sorted sets.",
+        concat!(
+            "O(N)+O(M log(M)), N being the sum of the input sizes and M ",
+            "the result's size."
         ),
-    CommandDef::new("zunionstore", -4, WRITE | DENYOOM, "sorted_set", zunionstore)
-        .keys_fn(keys_with_dest)
-        .acl(acl::WRITE | ZS | acl::SLOW)
-        .since("2.0.0")
-        .doc(
-            "Stores the union of sorted sets in a key.",
-            "O(N)+O(M log(M)) with N the total size of the inputs and M the result's size.",
+    )
+    .key_specs(&[
+        KeySpec::single(OW | UPDATE, 1),
+        KeySpec::keynum(RO | ACCESS, 2, 0, 1, 1),
+    ])
+    .args(&[
+        key("destination", 0),
+        integer("numkeys"),
+        key("key", 1).multiple(),
+        integer("weight").token("WEIGHTS").optional().multiple(),
+        oneof(
+            "aggregate",
+            &[
+                token("sum", "SUM"),
+                token("min", "MIN"),
+                token("max", "MAX"),
+            ],
+        )
+        .token("AGGREGATE")
+        .optional(),
+    ])
+    .keys_fn(getkeys::numkeys_store_keys),
+    CommandDef::new(
+        "zinterstore",
+        -4,
+        WRITE | DENYOOM,
+        "sorted-set",
+        zinterstore,
+    )
+    .acl(acl::WRITE | ZS | acl::SLOW)
+    .since("2.0.0")
+    .doc(
+        "Stores the intersection of sorted sets.",
+        concat!(
+            "O(N*K)+O(M*log(M)) worst case, N being the smallest set's ",
+            "size, K the number of sets and M the result's size."
         ),
-    CommandDef::new("zinterstore", -4, WRITE | DENYOOM, "sorted_set", zinterstore)
-        .keys_fn(keys_with_dest)
-        .acl(acl::WRITE | ZS | acl::SLOW)
-        .since("2.0.0")
-        .doc(
-            "Stores the intersection of sorted sets in a key.",
-            "O(N*K)+O(M*log(M)) worst case with N the smallest input, K the number of inputs and M the result's size.",
-        ),
-    CommandDef::new("zdiffstore", -4, WRITE | DENYOOM, "sorted_set", zdiffstore)
-        .keys_fn(keys_with_dest)
+    )
+    .key_specs(&[
+        KeySpec::single(OW | UPDATE, 1),
+        KeySpec::keynum(RO | ACCESS, 2, 0, 1, 1),
+    ])
+    .args(&[
+        key("destination", 0),
+        integer("numkeys"),
+        key("key", 1).multiple(),
+        integer("weight").token("WEIGHTS").optional().multiple(),
+        oneof(
+            "aggregate",
+            &[
+                token("sum", "SUM"),
+                token("min", "MIN"),
+                token("max", "MAX"),
+            ],
+        )
+        .token("AGGREGATE")
+        .optional(),
+    ])
+    .keys_fn(getkeys::numkeys_store_keys),
+    CommandDef::new("zdiffstore", -4, WRITE | DENYOOM, "sorted-set", zdiffstore)
         .acl(acl::WRITE | ZS | acl::SLOW)
         .since("6.2.0")
         .doc(
-            "Stores the difference of sorted sets in a key.",
-            "O(L + (N-K)log(N)) worst case with L the total size of the inputs.",
-        ),
+            concat!(
+                "Stores the members of the first sorted set that are in none ",
+                "of the others."
+            ),
+            concat!(
+                "O(L + (N-K)log(N)) worst case, L being the total size of all ",
+                "sets, N the first set's size and K the result's size."
+            ),
+        )
+        .key_specs(&[
+            KeySpec::single(OW | UPDATE, 1),
+            KeySpec::keynum(RO | ACCESS, 2, 0, 1, 1),
+        ])
+        .args(&[
+            key("destination", 0),
+            integer("numkeys"),
+            key("key", 1).multiple(),
+        ])
+        .keys_fn(getkeys::numkeys_store_keys),
 ];
-
-/// The input keys: `numkeys` keys after the `numkeys` argument at `at` (none
-/// when `numkeys` is invalid; the handler then reports the error).
-fn numkeys_positions(args: &Args<'_>, at: usize) -> Vec<usize> {
-    match parse_i64_strict(args.get(at)).and_then(|n| usize::try_from(n).ok()) {
-        Some(n) if n >= 1 && n <= args.len().saturating_sub(at + 1) => {
-            (at + 1..at + 1 + n).collect()
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn keys_from_1(args: &Args<'_>) -> Vec<usize> {
-    numkeys_positions(args, 1)
-}
-
-fn keys_with_dest(args: &Args<'_>) -> Vec<usize> {
-    let mut keys = vec![1];
-    keys.extend(numkeys_positions(args, 2));
-    keys
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Op {
