@@ -551,9 +551,12 @@ fn command_info_and_docs_match_redis() {
         // COMMAND INFO
         let out = pair.request(&["COMMAND", "INFO", name]);
         let mut normalized = Vec::new();
+        let mut container = false;
         for reply in [&out.reference, &out.subject] {
             let mut frame = frame_of(reply, &format!("COMMAND INFO {name}"));
-            norm_info(&mut items_mut(&mut frame)[0], &ctx);
+            let info = &mut items_mut(&mut frame)[0];
+            container |= !items_mut(&mut items_mut(info)[9]).is_empty();
+            norm_info(info, &ctx);
             normalized.push(frame.encode());
         }
         if normalized[0] != normalized[1] {
@@ -562,7 +565,10 @@ fn command_info_and_docs_match_redis() {
                 escape(&normalized[0]),
                 escape(&normalized[1])
             ));
-        } else if out.reference.same_as(&out.subject) && !name.contains('|') {
+        } else if out.reference.same_as(&out.subject) && !name.contains('|') && !container {
+            // A container's subcommands come in the order of Redis's dict,
+            // which incremental rehashing may change between two calls: they
+            // are compared one by one, never raw.
             raw_candidates.push(name.clone());
         }
 
