@@ -185,9 +185,9 @@ pub struct Client {
     /// CLIENT NO-TOUCH is on.
     pub no_touch: bool,
     /// The open transaction (MULTI ... EXEC).
-    pub multi: Option<crate::multi::MultiState>,
+    pub multi: Option<crate::exec::multi::MultiState>,
     /// The keys watched for the next EXEC.
-    pub watch: Option<crate::multi::WatchSet>,
+    pub watch: Option<crate::exec::multi::WatchSet>,
 }
 
 impl Client {

@@ -10,14 +10,13 @@ use std::time::Instant;
 use cinnabar_resp::{Args, ReplyBuf};
 
 use crate::client::{Client, ReplyMode};
-use crate::commands::{find_subcommand, flags, CommandDef};
 use crate::error::{CmdError, CmdResult};
+use crate::exec::command::{find_subcommand, flags, CommandDef};
+use crate::exec::{Ctx, Db};
 use crate::keyspace::blocking::TimeoutReply;
 use crate::keyspace::Locked;
 use crate::server::{Server, SlowEntry};
 use crate::stats::{bump, WorkerStats};
-
-pub use crate::exec::{Ctx, Db};
 
 /// What the connection should do after a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +52,7 @@ pub fn execute(
             if args.get(0).eq_ignore_ascii_case(b"exec") {
                 exec_abort(srv, client, out, reply_start);
             }
-            crate::multi::abort(client);
+            crate::exec::multi::abort(client);
             count_rejection(srv, stats, out, None);
             finish_reply(client, out, reply_start);
             return After::Continue;
@@ -65,7 +64,7 @@ pub fn execute(
         if def.name == "exec" {
             exec_abort(srv, client, out, reply_start);
         }
-        crate::multi::abort(client);
+        crate::exec::multi::abort(client);
         count_rejection(srv, stats, out, Some(id));
         finish_reply(client, out, reply_start);
         return After::Continue;
@@ -75,7 +74,7 @@ pub fn execute(
         out.error(
             "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
         );
-        crate::multi::abort(client);
+        crate::exec::multi::abort(client);
         count_rejection(srv, stats, out, Some(id));
         finish_reply(client, out, reply_start);
         return After::Continue;
@@ -86,10 +85,10 @@ pub fn execute(
     if in_multi && !runs_inside_multi(def) {
         if def.has(flags::NO_MULTI) {
             out.error("ERR Command not allowed inside a transaction");
-            crate::multi::abort(client);
+            crate::exec::multi::abort(client);
             count_rejection(srv, stats, out, Some(id));
         } else {
-            crate::multi::queue(client, args, def.has(flags::WRITE | flags::MAY_REPLICATE));
+            crate::exec::multi::queue(client, args, def.has(flags::WRITE | flags::MAY_REPLICATE));
             out.simple(b"QUEUED");
         }
         finish_reply(client, out, reply_start);
@@ -128,11 +127,11 @@ pub fn execute(
     let deferred = if db.ready.is_empty() {
         Vec::new()
     } else {
-        crate::blocking::serve_ready(srv, stats, &mut db)
+        crate::exec::blocking::serve_ready(srv, stats, &mut db)
     };
     drop(db);
     if !deferred.is_empty() {
-        crate::blocking::serve_deferred(srv, stats, deferred, now_ms);
+        crate::exec::blocking::serve_deferred(srv, stats, deferred, now_ms);
     }
     if let Err(e) = result {
         out.error(e.text());
@@ -184,8 +183,8 @@ fn exec_abort(srv: &Server, client: &mut Client, out: &mut ReplyBuf, start: usiz
     out.error(&format!(
         "EXECABORT Transaction discarded because of: {reason}"
     ));
-    crate::multi::end(client);
-    crate::multi::unwatch_all(srv, client, None);
+    crate::exec::multi::end(client);
+    crate::exec::multi::unwatch_all(srv, client, None);
 }
 
 /// Commands that run at once inside MULTI instead of being queued.
@@ -222,7 +221,7 @@ fn run_locked<'s>(
     let mut blocked = false;
     if let (Ok(()), Some(req)) = (&result, ctx.block.take()) {
         if may_block {
-            crate::blocking::register(&mut ctx, args, req);
+            crate::exec::blocking::register(&mut ctx, args, req);
             blocked = true;
         } else {
             // Inside a transaction a blocking command answers as if it timed out.
@@ -249,14 +248,14 @@ fn run_exec<'s>(
     out: &mut ReplyBuf,
     mut db: Db<'s>,
 ) -> (CmdResult, bool, Db<'s>) {
-    let Some(state) = crate::multi::end(client) else {
+    let Some(state) = crate::exec::multi::end(client) else {
         return (Err(CmdError::err("EXEC without MULTI")), false, db);
     };
-    let failed = crate::multi::watch_failed(client, &mut db.locked, db.now_ms);
-    crate::multi::unwatch_all(srv, client, Some(&mut db.locked));
+    let failed = crate::exec::multi::watch_failed(client, &mut db.locked, db.now_ms);
+    crate::exec::multi::unwatch_all(srv, client, Some(&mut db.locked));
     if state.aborted {
         return (
-            Err(CmdError::Msg(crate::multi::EXECABORT.into())),
+            Err(CmdError::Msg(crate::exec::multi::EXECABORT.into())),
             false,
             db,
         );

@@ -1,11 +1,14 @@
 //! Cinnabar: a Redis-compatible in-memory data store.
 //!
-//! The crate is organised as the architecture brief describes: `net` (listeners,
-//! worker event loops, connections), `dispatch` (command execution), `commands`
-//! (one module per command family), `keyspace` (databases, slots, shards, expiry,
-//! scan) and `types` (value types and their encodings).
+//! Layers import downward only: `net` (listeners, worker event loops,
+//! connections) and `dispatch` (the per-command checks) → `commands` (one
+//! module per command family, each command declared once beside its handler)
+//! → `exec` (the execution core: command declarations and table, the one call
+//! path, the effects record's consumers, blocking, MULTI/WATCH) → `keyspace`
+//! (databases, slots, shards, expiry, the effects record, scan) → `types`
+//! (value types and their encodings). The command table is built from the
+//! families at start-up and handed to the server.
 
-pub mod blocking;
 pub mod client;
 pub mod clock;
 pub mod commands;
@@ -20,7 +23,6 @@ pub mod log;
 pub mod lzf;
 pub mod memory;
 pub mod monitor;
-pub mod multi;
 pub mod net;
 pub mod server;
 pub mod settings;

@@ -8,7 +8,7 @@ use std::time::Instant;
 use parking_lot::{Mutex, RwLock};
 
 use crate::client::ClientRegistry;
-use crate::commands::CommandTable;
+use crate::exec::command::CommandTable;
 use crate::keyspace::Keyspace;
 use crate::settings::{StartupSettings, Tunables};
 use crate::stats::WorkerStats;
@@ -151,12 +151,13 @@ impl Server {
         tun: Tunables,
         shards: usize,
         config: crate::config::Config,
+        commands: CommandTable,
     ) -> Server {
         let now = crate::clock::unix_ms();
         Server {
             keyspace: Keyspace::new(startup.databases, shards),
             config: Mutex::new(config),
-            commands: CommandTable::build(),
+            commands,
             tun,
             startup,
             clients: ClientRegistry::default(),

@@ -56,7 +56,13 @@ pub fn run(boot: Boot) -> i32 {
         .clamp(64, 4096);
     // The server lives as long as the process; leaking it gives every thread a
     // `&'static Server` and lets lock sets move between command contexts.
-    let srv: &'static Server = Box::leak(Box::new(Server::new(startup, tunables, shards, config)));
+    let srv: &'static Server = Box::leak(Box::new(Server::new(
+        startup,
+        tunables,
+        shards,
+        config,
+        crate::commands::table(),
+    )));
     *srv.requirepass.write() = requirepass;
 
     let listeners = match crate::net::bind(srv) {

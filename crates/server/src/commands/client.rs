@@ -10,11 +10,11 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::client::{flag, ClientShared, ReplyMode};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::server::Mail;
 
 /// The CLIENT command table.
@@ -815,7 +815,7 @@ fn unblock(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
             let reply = if as_error {
                 b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n".to_vec()
             } else {
-                crate::blocking::timeout_reply_bytes(&w)
+                crate::exec::blocking::timeout_reply_bytes(&w)
             };
             if let Some(worker) = ctx.srv.workers().get(w.client.worker) {
                 worker.send(crate::server::Mail::Unblocked {

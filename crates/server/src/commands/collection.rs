@@ -3,8 +3,8 @@
 
 use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
 
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::keyspace::Entry;
 use crate::types::packed::Item;
 

@@ -6,11 +6,11 @@
 
 use cinnabar_resp::{Args, ReplyBuf};
 
-use super::meta::prelude::*;
 use super::meta::{argflag, docflag, keyflag, ArgSpec};
+use super::prelude::*;
 use super::{acl, find_subcommand, flags::*, ArgType, BeginSearch, CommandDef, FindKeys, KeySpec};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::server::Server;
 
 const COMMAND_FLAGS: u32 = LOADING | STALE;
@@ -638,7 +638,7 @@ fn get_keys_reply(ctx: &mut Ctx<'_>, args: &Args<'_>, with_flags: bool) -> CmdRe
     let Some(def) = lookup_for_getkeys(ctx.srv, &target) else {
         return Err(CmdError::err("Invalid command specified"));
     };
-    if !super::getkeys::has_keys(def) {
+    if !crate::exec::keys::has_keys(def) {
         return Err(CmdError::err("The command has no key arguments"));
     }
     let argc = target.len() as i32;
@@ -647,7 +647,7 @@ fn get_keys_reply(ctx: &mut Ctx<'_>, args: &Args<'_>, with_flags: bool) -> CmdRe
             "Invalid number of arguments specified for command",
         ));
     }
-    let keys = super::getkeys::command_keys(def, &target);
+    let keys = crate::exec::keys::command_keys(def, &target);
     if keys.is_empty() {
         if def.has(NO_MANDATORY_KEYS) {
             ctx.out.array(0);

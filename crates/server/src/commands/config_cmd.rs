@@ -5,11 +5,11 @@ use std::sync::atomic::Ordering::Relaxed;
 use cinnabar_resp::Args;
 
 use super::command_cmd::reply_help;
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::config::SetContext;
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 
 static SUBCOMMANDS: &[CommandDef] = &[
     CommandDef::new("get", -3, ADMIN | NOSCRIPT | LOADING | STALE, "server", get)

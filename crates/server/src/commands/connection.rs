@@ -8,11 +8,11 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::client::{flag, ReplyMode};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 
 /// The connection command table.
 pub static COMMANDS: &[CommandDef] = &[
@@ -169,8 +169,8 @@ pub fn reset_connection(ctx: &mut Ctx<'_>) {
     shared.resp.store(2, Relaxed);
     ctx.client.authenticated = !ctx.srv.auth_required();
     *shared.user.lock() = DEFAULT_USER.into();
-    crate::multi::end(ctx.client);
-    crate::multi::unwatch_all(ctx.srv, ctx.client, None);
+    crate::exec::multi::end(ctx.client);
+    crate::exec::multi::unwatch_all(ctx.srv, ctx.client, None);
     shared.set_flag(flag::PUBSUB, false);
     shared.name.lock().clear();
     // OFF and a pending SKIP end; a skip applying to RESET itself still drops

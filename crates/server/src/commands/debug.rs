@@ -11,8 +11,8 @@ use cinnabar_resp::Args;
 
 use super::command_cmd::reply_help;
 use super::{flags::*, CommandDef};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::keyspace::{Entry, ValueRef};
 
 /// The DEBUG command.

@@ -7,10 +7,10 @@
 use cinnabar_resp::{parse_i64_strict, Args};
 
 use super::keys::peek;
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 
 /// The expire command table.
 pub static COMMANDS: &[CommandDef] = &[

@@ -13,11 +13,11 @@ use cinnabar_resp::{Args, ReplyBuf};
 use super::geo_search::{
     georadius, georadius_ro, georadiusbymember, georadiusbymember_ro, geosearch, geosearchstore,
 };
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::zset::{self, score_arg, zset_ref};
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::types::geo_format::{format_coord, format_distance, format_fixed};
 use crate::types::geohash::{self, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN};
 use crate::types::zset::{AddFlags, AddOutcome, ScoreRange, ZSet};

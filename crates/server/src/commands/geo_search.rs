@@ -15,8 +15,8 @@ use super::geo::{
     is_kw, parse_lon_lat, parse_unit, reply_coord, zset_range, zset_score, zset_store,
 };
 use super::zset::{delete_dest, score_arg, zset_ref};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::types::geo_format::{cmp_dist, format_distance, sort_full, sort_partial};
 use crate::types::geohash::{self, c_to_i64, Area, Hit, Shape};
 

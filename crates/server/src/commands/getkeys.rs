@@ -1,91 +1,12 @@
-//! The one key extractor: COMMAND GETKEYS / GETKEYSANDFLAGS, the lock set of
-//! every command, the keys a blocked client waits on and COMMAND INFO's
-//! `movablekeys` all come from a command's key specs plus, where Redis has
-//! one, its command-specific key function (Redis's `getkeys_proc`), both
-//! declared once in the command's [`CommandDef`].
-//!
-//! Why one extractor: key positions written down twice (a legacy range for
-//! locking, key specs for GETKEYS) drifted apart, and a lock set that misses
-//! a key the handler touches is an internal error at run time.
-//!
-//! GETKEYS answers as Redis's `getKeysFromCommandWithSpecs`: the specs when
-//! they describe every key and their flags do not depend on the arguments;
-//! otherwise (a spec that cannot be followed, an incomplete one, a numkeys
-//! argument that is not a clean number, variable flags) the key function,
-//! which gives the flags Redis gives (none at all for the numkeys commands
-//! and GEORADIUS), so GETKEYSANDFLAGS matches too.
-//!
-//! Locking needs a superset of that answer: every key the handler may touch,
-//! even on a line GETKEYS calls invalid (PFMERGE with only a destination) or
-//! where the handler's own parse differs from the first-match spec search
-//! (GEORADIUS with STORE given twice stores into the last one). So the lock
-//! set is what the specs find when unfollowable specs are skipped (Redis's
-//! partial search) together with what the key function finds.
+//! Command-specific key functions (Redis's `getkeys_proc`), attached to their
+//! commands' declarations with `.keys_fn(...)`. The extractor that calls them
+//! is `exec::keys`; these exist only where key specs cannot say everything:
+//! flags that depend on the arguments, a numkeys count, STORE options.
 
 use cinnabar_resp::Args;
 
 use super::geo::is_kw;
-use super::meta::{keyflag, keys_from_specs};
-use super::CommandDef;
-
-/// A command-specific key finder: `(position, key-spec flags)` pairs.
-pub type KeysFn = fn(&Args<'_>) -> Vec<(usize, u32)>;
-
-/// Whether GETKEYS considers the command to have keys (Redis's
-/// `doesCommandHaveKeys`): a key-finding function or a spec that is not
-/// `not_key`.
-pub fn has_keys(def: &CommandDef) -> bool {
-    def.keys_fn.is_some()
-        || def
-            .key_specs
-            .iter()
-            .any(|s| s.flags & keyflag::NOT_KEY == 0)
-}
-
-/// The keys of a full command line (`args[0]` is the command name) with their
-/// flags, as GETKEYSANDFLAGS reports them; empty when the arguments name no
-/// key (or are malformed).
-pub fn command_keys(def: &CommandDef, args: &Args<'_>) -> Vec<(usize, u32)> {
-    let real = def
-        .key_specs
-        .iter()
-        .any(|s| s.flags & keyflag::NOT_KEY == 0);
-    let variable = def
-        .key_specs
-        .iter()
-        .any(|s| s.flags & keyflag::VARIABLE_FLAGS != 0);
-    if real && !variable {
-        if let Some(keys) = keys_from_specs(def.key_specs, args, false) {
-            return keys;
-        }
-    }
-    match def.keys_fn {
-        Some(f) => f(args),
-        None => Vec::new(),
-    }
-}
-
-/// The positions the command's lock must cover: the keys its specs find
-/// (skipping specs that cannot be followed) and those of its key function.
-/// Without allocation for the common single-key case.
-pub fn lock_positions(def: &CommandDef, args: &Args<'_>) -> Vec<usize> {
-    if let Some(i) = def.single_key() {
-        return if i < args.len() { vec![i] } else { Vec::new() };
-    }
-    let mut positions: Vec<usize> = keys_from_specs(def.key_specs, args, true)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect();
-    if let Some(f) = def.keys_fn {
-        for (p, _) in f(args) {
-            if !positions.contains(&p) {
-                positions.push(p);
-            }
-        }
-    }
-    positions
-}
+use crate::exec::meta::keyflag;
 
 /// C's `atoi` (leading blanks, a sign, digits up to the first non-digit;
 /// overflow truncated to 32 bits as glibc's `(int)strtol` does).
@@ -279,6 +200,8 @@ pub fn georadius_keys(args: &Args<'_>) -> Vec<(usize, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exec::command::CommandDef;
+    use crate::exec::keys::{command_keys, has_keys, lock_positions};
     use std::ops::Range;
 
     fn with_args<T>(words: &[&str], f: impl FnOnce(&Args<'_>) -> T) -> T {
@@ -336,11 +259,11 @@ mod tests {
     /// (`@` stands for an empty argument; "" for "Invalid arguments").
     #[test]
     fn matches_redis_getkeysandflags() {
-        use crate::commands::meta::prelude::*;
-        fn noop(_: &mut crate::dispatch::Ctx<'_>, _: &Args<'_>) -> crate::error::CmdResult {
+        use crate::commands::prelude::*;
+        fn noop(_: &mut crate::exec::Ctx<'_>, _: &Args<'_>) -> crate::error::CmdResult {
             Ok(())
         }
-        let table = crate::commands::CommandTable::build();
+        let table = crate::commands::table();
         // MIGRATE is not served; its Redis key specs and key function.
         static MIGRATE_SPECS: &[KeySpec] = &[
             KeySpec::single(RW | ACCESS | DELETE, 3),
@@ -445,7 +368,7 @@ mod tests {
     /// destination; CONFIG SET is not SET.
     #[test]
     fn lock_set_follows_the_handler() {
-        let table = crate::commands::CommandTable::build();
+        let table = crate::commands::table();
         let lock = |line: &str| {
             let words: Vec<&str> = line.split(' ').collect();
             let def = table.get(words[0].as_bytes()).expect("declared");
@@ -517,7 +440,7 @@ mod tests {
     /// or point outside the arguments.
     #[test]
     fn lock_set_covers_getkeys_on_every_command() {
-        let table = crate::commands::CommandTable::build();
+        let table = crate::commands::table();
         let pool = [
             "0",
             "1",

@@ -9,10 +9,10 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::Args;
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::keyspace::{Entry, NewValue, ValueRef};
 use crate::types::hll::{self, Encoding, REGISTERS};
 use crate::types::Object;

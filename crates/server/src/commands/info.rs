@@ -17,11 +17,11 @@ use std::time::{Duration, Instant};
 use cinnabar_resp::Args;
 use parking_lot::Mutex;
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{flags::*, CommandDef};
 use crate::client::flag;
-use crate::dispatch::Ctx;
 use crate::error::CmdResult;
+use crate::exec::Ctx;
 use crate::keyspace::Locked;
 use crate::server::Server;
 use crate::stats::WorkerStats;

@@ -8,10 +8,10 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::{Ctx, Db};
 use crate::error::{CmdError, CmdResult};
+use crate::exec::{Ctx, Db};
 use crate::keyspace::{Entry, NewValue, ValueRef};
 use crate::server::Server;
 use crate::stats::bump;

@@ -10,11 +10,11 @@ use std::sync::OnceLock;
 use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
 use rand::Rng;
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
 use crate::exec::publish::SWAPDB;
+use crate::exec::Ctx;
 use crate::glob;
 use crate::keyspace::scan::scan;
 use crate::keyspace::{DbShard, Entry, Locked};

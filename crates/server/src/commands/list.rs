@@ -4,11 +4,11 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
-use crate::blocking::parse_timeout;
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::blocking::parse_timeout;
+use crate::exec::Ctx;
 use crate::keyspace::blocking::TimeoutReply;
 use crate::keyspace::{Entry, NewValue};
 use crate::types::list::{End, List};

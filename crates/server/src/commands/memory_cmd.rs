@@ -4,10 +4,10 @@ use cinnabar_resp::Args;
 
 use super::command_cmd::reply_help;
 use super::info::{bytes_to_human, MemSnapshot};
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{flags::*, CommandDef};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 
 static SUBCOMMANDS: &[CommandDef] = &[
     CommandDef::new("doctor", 2, 0, "server", doctor)

@@ -7,10 +7,10 @@
 
 use cinnabar_resp::Args;
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 
 /// The transaction command table.
 pub static COMMANDS: &[CommandDef] = &[
@@ -88,7 +88,7 @@ fn multi(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
     if ctx.client.multi.is_some() {
         return Err(CmdError::err("MULTI calls can not be nested"));
     }
-    crate::multi::begin(ctx.client);
+    crate::exec::multi::begin(ctx.client);
     ctx.out.ok();
     Ok(())
 }
@@ -102,10 +102,10 @@ fn exec(_ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
 
 // DISCARD
 fn discard(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
-    if crate::multi::end(ctx.client).is_none() {
+    if crate::exec::multi::end(ctx.client).is_none() {
         return Err(CmdError::err("DISCARD without MULTI"));
     }
-    crate::multi::unwatch_all(ctx.srv, ctx.client, None);
+    crate::exec::multi::unwatch_all(ctx.srv, ctx.client, None);
     ctx.out.ok();
     Ok(())
 }
@@ -117,7 +117,7 @@ fn watch(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     }
     let (db, now) = (ctx.db.index, ctx.db.now_ms);
     for key in args.iter().skip(1) {
-        crate::multi::watch(ctx.srv, ctx.client, &mut ctx.db.locked, db, key, now);
+        crate::exec::multi::watch(ctx.srv, ctx.client, &mut ctx.db.locked, db, key, now);
     }
     ctx.out.ok();
     Ok(())
@@ -125,7 +125,7 @@ fn watch(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
 
 // UNWATCH
 fn unwatch(ctx: &mut Ctx<'_>, _args: &Args<'_>) -> CmdResult {
-    crate::multi::unwatch_all(ctx.srv, ctx.client, None);
+    crate::exec::multi::unwatch_all(ctx.srv, ctx.client, None);
     ctx.out.ok();
     Ok(())
 }

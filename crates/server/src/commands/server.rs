@@ -9,11 +9,11 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::Args;
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
 use crate::client::flag;
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::monitor::MonitorTarget;
 
 /// The server command table (this file's part of it).

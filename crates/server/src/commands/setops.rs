@@ -16,11 +16,11 @@
 use cinnabar_resp::{parse_i64_strict, Args};
 
 use super::collection::reply_item;
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::set::{limits, new_value, set_of};
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::types::packed::Item;
 use crate::types::set::{member_int, Set, SetLimits};
 

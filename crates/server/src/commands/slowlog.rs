@@ -3,10 +3,10 @@
 use cinnabar_resp::Args;
 
 use super::command_cmd::reply_help;
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 
 static SUBCOMMANDS: &[CommandDef] = &[
     CommandDef::new("get", -2, ADMIN | LOADING | STALE, "server", get)

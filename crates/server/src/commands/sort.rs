@@ -35,10 +35,10 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::{Ctx, Db};
 use crate::error::{CmdError, CmdResult};
+use crate::exec::{Ctx, Db};
 use crate::keyspace::{NewValue, ValueRef};
 use crate::types::list::{redis_lp_entry_size, End, List, Quicklist};
 use crate::types::zset::ZSet;

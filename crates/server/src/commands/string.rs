@@ -19,10 +19,10 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::{parse_i64_strict, Args, ReplyBuf};
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::keyspace::{Entry, NewValue, ValueRef};
 use crate::types::longdouble::LongDouble;
 use crate::types::Object;

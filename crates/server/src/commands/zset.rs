@@ -16,10 +16,10 @@ use std::borrow::Cow;
 use super::collection::{
     parse_scan_cursor, parse_scan_opts, reply_item, reply_scan_header, SAMPLE_REPLY_BUDGET,
 };
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::{Ctx, Db};
 use crate::error::{CmdError, CmdResult};
+use crate::exec::{Ctx, Db};
 use crate::keyspace::{Entry, NewValue};
 use crate::types::dense::{random_distinct, random_index};
 use crate::types::packed::Item;

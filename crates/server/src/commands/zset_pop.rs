@@ -10,12 +10,12 @@
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::zset::zset_of;
 use super::{acl, flags::*, CommandDef};
-use crate::blocking::parse_timeout;
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::blocking::parse_timeout;
+use crate::exec::Ctx;
 use crate::keyspace::blocking::TimeoutReply;
 use crate::types::Object;
 

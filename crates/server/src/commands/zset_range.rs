@@ -8,13 +8,13 @@
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::zset::{
     delete_dest, lex_range, limits, read_zset, reply_scored, score_range, store_zset, write_zset,
 };
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::types::packed::Item;
 use crate::types::zset::{AddFlags, Scored, ZSet};
 

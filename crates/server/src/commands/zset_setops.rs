@@ -17,11 +17,11 @@ use std::collections::HashMap;
 
 use cinnabar_resp::{parse_i64_strict, Args};
 
-use super::meta::prelude::*;
+use super::prelude::*;
 use super::zset::{limits, reply_scored, store_zset};
 use super::{acl, flags::*, CommandDef};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::keyspace::Entry;
 use crate::types::packed::Item;
 use crate::types::zset::{Scored, ZSet};

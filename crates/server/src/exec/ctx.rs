@@ -10,10 +10,10 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use cinnabar_resp::ReplyBuf;
 
-use crate::blocking::BlockRequest;
+use super::command::CommandDef;
 use crate::client::Client;
-use crate::commands::CommandDef;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::blocking::BlockRequest;
 use crate::keyspace::blocking::TimeoutReply;
 use crate::keyspace::effects::EXPIRED;
 use crate::keyspace::{Entry, Locked, NewValue};

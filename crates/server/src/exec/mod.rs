@@ -13,7 +13,12 @@
 //! Layers import one way: net → dispatch → commands → exec → keyspace → types.
 //! Nothing here names a command family.
 
+pub mod blocking;
+pub mod command;
 pub mod ctx;
+pub mod keys;
+pub mod meta;
+pub mod multi;
 pub mod publish;
 
 use cinnabar_resp::Args;

@@ -55,6 +55,7 @@ impl Replay {
             Tunables::default(),
             4,
             crate::config::Config::with_cwd(std::path::Path::new("/")),
+            crate::commands::table(),
         );
         let events = Arc::new(Mutex::new(Vec::new()));
         srv.effect_sinks.push(Box::new(Capture(events.clone())));

@@ -139,7 +139,8 @@ mod tests {
                 published += l.expired_since(0);
                 l.effects.clear();
             };
-            let expired = active_expire_cycle(&ks, &mut c, worker, 2, 11, far, &mut publish).expired;
+            let expired =
+                active_expire_cycle(&ks, &mut c, worker, 2, 11, far, &mut publish).expired;
             assert_eq!(published, expired, "every deletion is published");
             total += expired;
         }

@@ -155,7 +155,7 @@ impl Worker {
                     }
                     let waiter = conn.client.shared.waiter.lock().clone();
                     if let Some(w) = waiter {
-                        crate::blocking::unregister(self.srv, &w);
+                        crate::exec::blocking::unregister(self.srv, &w);
                     }
                     if conn.unblock_with(self.srv, &self.stats, &bytes) == Next::Close {
                         let _ = conn.flush(&self.stats);
@@ -275,8 +275,8 @@ impl Worker {
                 self.deadlines.insert((now + 1, token, id));
                 continue;
             }
-            crate::blocking::unregister(self.srv, &w);
-            let reply = crate::blocking::timeout_reply_bytes(&w);
+            crate::exec::blocking::unregister(self.srv, &w);
+            let reply = crate::exec::blocking::timeout_reply_bytes(&w);
             if conn.unblock_with(self.srv, &self.stats, &reply) == Next::Close {
                 let _ = conn.flush(&self.stats);
                 self.close(token);
@@ -343,7 +343,7 @@ impl Worker {
             let waiter = conn.client.shared.waiter.lock().clone();
             if let Some(w) = waiter {
                 w.cancel();
-                crate::blocking::unregister(self.srv, &w);
+                crate::exec::blocking::unregister(self.srv, &w);
             }
         }
         if conn.client.shared.has_flag(flag::MONITOR) {

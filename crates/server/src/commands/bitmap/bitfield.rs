@@ -8,8 +8,8 @@
 use cinnabar_resp::{parse_i64_strict, Args};
 
 use super::{c_str, is_keyword, parse_bit_offset, string_bytes, string_for_write};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 
 /// What to do when SET or INCRBY leaves the integer's range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

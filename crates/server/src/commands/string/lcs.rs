@@ -10,8 +10,8 @@ use std::sync::atomic::Ordering::Relaxed;
 use cinnabar_resp::{parse_i64_strict, Args};
 
 use super::{c_str, string_bytes};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 
 /// One matching range: positions in the first and second string, inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 use cinnabar_resp::{parse_i64_strict, Args};
 
 use super::{check_string_length, max_string_len, raw_buffer, string_bytes, string_len};
-use crate::dispatch::Ctx;
 use crate::error::{CmdError, CmdResult};
+use crate::exec::Ctx;
 use crate::keyspace::NewValue;
 
 /// The byte range `[start, end]` (inclusive, negative counting from the end) of a

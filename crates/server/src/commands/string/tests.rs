@@ -56,6 +56,7 @@ impl Harness {
             Tunables::default(),
             4,
             crate::config::Config::with_cwd(std::path::Path::new("/")),
+            crate::commands::table(),
         );
         srv.effect_sinks = sinks;
         // Leaked: the dispatcher wants a server that lives for the whole process.

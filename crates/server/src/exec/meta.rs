@@ -1,7 +1,8 @@
 //! The vocabulary of a command declaration beyond what dispatch needs: key
 //! specifications, argument descriptions and the short `const` constructors
 //! ([`key`], [`string`], [`oneof`], [`kw_range`], ...) that keep a declaration
-//! readable; a family module takes them all with `use super::meta::prelude::*`.
+//! readable; a family module takes them all with `use super::prelude::*`
+//! (`commands/mod.rs`).
 //!
 //! Everything here is `const`-constructible so command tables stay `static`
 //! and need no start-up work. The facts (names, tokens, types, flags, key-spec
@@ -461,17 +462,6 @@ pub const fn kw_keynum(
             keystep,
         },
     )
-}
-
-/// Everything a command declaration uses: key-spec flags, the spec and
-/// argument types, the short constructors above and the key functions.
-pub mod prelude {
-    pub use super::super::getkeys;
-    pub use super::keyflag::*;
-    pub use super::{
-        block, double, integer, key, kw_keynum, kw_range, oneof, pattern, string, token, unix_time,
-        ArgSpec, ArgType, FindKeys, KeySpec,
-    };
 }
 
 /// Finds the keys of a command line with key specs, as Redis's

@@ -228,7 +228,7 @@ fn run_for_waiter(
     stats: &WorkerStats,
     db: &mut Db<'_>,
     w: &Arc<Waiter>,
-    def: &'static crate::commands::CommandDef,
+    def: &'static crate::exec::command::CommandDef,
     args: &Args<'_>,
 ) -> Option<Vec<u8>> {
     def.handler?;
