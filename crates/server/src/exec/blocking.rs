@@ -215,7 +215,7 @@ fn serve_key(
 /// waits for.
 fn holds_type_for(db: &mut Db<'_>, dbi: usize, key: &[u8], group: &str) -> bool {
     let wanted = match group {
-        "sorted_set" => "zset",
+        "sorted-set" => "zset",
         other => other,
     };
     let now = db.now_ms;
