@@ -127,6 +127,8 @@ def dirty(conn):
 def record(port, path, workdir):
     aof = incr_aof(workdir)
     cmd = Conn(port)
+    # The counter is read on a connection of its own: `cmd` may be inside MULTI.
+    info = Conn(port)
     sub = Conn(port)
     sub.call("PSUBSCRIBE", "__keyevent@*__:*")
     sub.call("SUBSCRIBE", "effects-marker")
@@ -143,15 +145,15 @@ def record(port, path, workdir):
             time.sleep(int(words[1]) / 1000)
             out.append(line)
             continue
-        before = dirty(cmd)
+        before = dirty(info)
         aof_start = os.path.getsize(aof)
         cmd.call(*words)
         with open(aof, "rb") as f:
             f.seek(aof_start)
             appended = f.read()
-        after = dirty(cmd)
+        after = dirty(info)
         marker += 1
-        cmd.call("PUBLISH", "effects-marker", marker)
+        info.call("PUBLISH", "effects-marker", marker)
         events = []
         while True:
             msg = sub.reply()

@@ -574,7 +574,20 @@ fn record_set(
 //     EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]
 fn set(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     let o = parse_ext_options(args, true)?;
-    set_generic(ctx, args.get(1), args.get(2), &o, SetReplies::OkOrNull)
+    set_generic(ctx, args.get(1), args.get(2), &o, SetReplies::OkOrNull)?;
+    // GET changes only the reply: Redis propagates the command without it
+    // (unless the expire rewrite already replaced the whole command).
+    let rewritten = o.expire.is_some_and(|(unit, _)| unit != ExpireUnit::PxAt);
+    if o.get && !rewritten {
+        let kept = args
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| *i < 3 || !a.eq_ignore_ascii_case(b"get"))
+            .map(|(_, a)| a.to_vec())
+            .collect();
+        ctx.db.propagate_as(kept);
+    }
+    Ok(())
 }
 
 // SETNX key value

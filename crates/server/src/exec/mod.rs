@@ -43,6 +43,10 @@ pub fn call(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
     ctx.db.end_command();
     if !ctx.db.locked.effects.is_empty() {
         publish::publish_db(ctx.srv, &mut ctx.db, Some(args));
+    } else if ctx.db.locked.effects.has_rewrites() {
+        // A rewrite of a command that changed nothing propagates nothing,
+        // and must not leak into the next command under the same locks.
+        ctx.db.locked.effects.clear();
     }
     result
 }

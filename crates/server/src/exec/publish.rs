@@ -37,6 +37,36 @@ pub struct Published<'a> {
     pub rewrites: Option<&'a [Vec<Vec<u8>>]>,
 }
 
+impl Published<'_> {
+    /// The commands this batch propagates to the AOF and replicas, in order:
+    /// a `DEL` for each key that expired (Redis propagates those at the
+    /// lookup, before the command), then the command's rewritten form, or
+    /// the command itself when it changed anything else. Empty when nothing
+    /// changed. Wrapping in MULTI/EXEC and SELECT are the stream's business.
+    pub fn propagated(&self) -> Vec<Vec<Vec<u8>>> {
+        let mut out = Vec::new();
+        let mut changed = false;
+        for e in self.effects.since(0) {
+            if e.event == EXPIRED {
+                out.push(vec![b"DEL".to_vec(), e.key.to_vec()]);
+            } else if e.dirty > 0 || e.whole_db {
+                // As Redis, a command propagates when it moved the dirty
+                // counter (LTRIM that trimmed nothing does not); a flush
+                // always does.
+                changed = true;
+            }
+        }
+        match (self.rewrites, self.command) {
+            (Some(rewrites), _) => out.extend(rewrites.iter().cloned()),
+            (None, Some(command)) if changed => {
+                out.push(command.iter().map(<[u8]>::to_vec).collect());
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
 /// A consumer of published changes that a feature registers with the server.
 pub trait EffectSink: Send + Sync {
     /// Called with each batch while the shard locks of its keys are held.

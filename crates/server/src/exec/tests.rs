@@ -20,13 +20,23 @@ use crate::server::Server;
 use crate::settings::{StartupSettings, Tunables};
 use crate::stats::WorkerStats;
 
-/// Keeps every published event as `event:key` (`event@db:key` outside db 0).
+/// What the sink saw of one command: its events and its propagated commands.
 #[derive(Default)]
-struct Capture(Arc<Mutex<Vec<String>>>);
+struct Seen {
+    events: Vec<String>,
+    propagated: Vec<Vec<Vec<u8>>>,
+}
+
+/// Keeps every published event as `event:key` (`event@db:key` outside db 0),
+/// and the propagated form of every batch.
+#[derive(Default)]
+struct Capture(Arc<Mutex<Seen>>);
 
 impl EffectSink for Capture {
     fn publish(&self, batch: &Published<'_>) {
-        let mut seen = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut seen_all = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        seen_all.propagated.extend(batch.propagated());
+        let seen = &mut seen_all.events;
         for e in batch.effects.since(0) {
             if e.whole_db || e.event.is_empty() {
                 continue;
@@ -45,7 +55,7 @@ struct Replay {
     srv: &'static Server,
     stats: WorkerStats,
     client: Client,
-    events: Arc<Mutex<Vec<String>>>,
+    seen: Arc<Mutex<Seen>>,
 }
 
 impl Replay {
@@ -57,8 +67,8 @@ impl Replay {
             crate::config::Config::with_cwd(std::path::Path::new("/")),
             crate::commands::table(),
         );
-        let events = Arc::new(Mutex::new(Vec::new()));
-        srv.effect_sinks.push(Box::new(Capture(events.clone())));
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        srv.effect_sinks.push(Box::new(Capture(seen.clone())));
         // Leaked: the dispatcher wants a server that lives for the whole process.
         let srv: &'static Server = Box::leak(Box::new(srv));
         let stats = WorkerStats::new(srv.commands.id_count());
@@ -67,12 +77,13 @@ impl Replay {
             srv,
             stats,
             client: Client::new(Arc::new(shared), true),
-            events,
+            seen,
         }
     }
 
-    /// Runs one command; returns its events and its growth of the dirty counter.
-    fn run(&mut self, words: &[&str]) -> (Vec<String>, u64) {
+    /// Runs one command; returns its events, its growth of the dirty counter
+    /// and its propagated form.
+    fn run(&mut self, words: &[&str]) -> (Vec<String>, u64, Vec<Vec<Vec<u8>>>) {
         let mut base = Vec::new();
         let mut ranges: Vec<Range<usize>> = Vec::new();
         for w in words {
@@ -89,9 +100,38 @@ impl Replay {
             &Args::new(&base, &ranges),
         );
         let dirty = self.stats.dirty.load(Relaxed) - before;
-        let events = std::mem::take(&mut *self.events.lock().unwrap_or_else(|p| p.into_inner()));
-        (events, dirty)
+        let seen = std::mem::take(&mut *self.seen.lock().unwrap_or_else(|p| p.into_inner()));
+        (seen.events, dirty, seen.propagated)
     }
+}
+
+/// Propagated commands as the generator shows them: ` ; ` between commands,
+/// Unix-ms times as `<ms>`, the members an SPOP chose at random as `*`.
+fn shown_propagation(propagated: &[Vec<Vec<u8>>], spop: bool) -> String {
+    let shown: Vec<String> = propagated
+        .iter()
+        .map(|argv| {
+            let srem = spop
+                && argv
+                    .first()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(b"srem"));
+            argv.iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let w = String::from_utf8_lossy(a).into_owned();
+                    if srem && i >= 2 {
+                        "*".to_string()
+                    } else if w.len() == 13 && w.bytes().all(|b| b.is_ascii_digit()) {
+                        "<ms>".to_string()
+                    } else {
+                        w
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    shown.join(" ; ")
 }
 
 /// Replays one expected-effects file; returns the mismatches.
@@ -99,8 +139,15 @@ fn replay(name: &str, text: &str) -> Vec<String> {
     let mut r = Replay::new();
     let mut failures = Vec::new();
     let mut lines = text.lines().peekable();
+    // Where 7.2 propagates differently from the 7.0 reference, a `#7.2= ...`
+    // comment before the command gives 7.2's form, taken from its source.
+    let mut override_72: Option<&str> = None;
     while let Some(line) = lines.next() {
         let line = line.trim();
+        if let Some(form) = line.strip_prefix("#7.2= ") {
+            override_72 = Some(form);
+            continue;
+        }
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
@@ -110,7 +157,7 @@ fn replay(name: &str, text: &str) -> Vec<String> {
             std::thread::sleep(std::time::Duration::from_millis(ms));
             continue;
         }
-        let (events, dirty) = r.run(&words);
+        let (events, dirty, propagated) = r.run(&words);
         let Some(expected) = lines.next().and_then(|l| l.strip_prefix("> ")) else {
             failures.push(format!("{name}: `{line}` has no expected line"));
             continue;
@@ -125,6 +172,17 @@ fn replay(name: &str, text: &str) -> Vec<String> {
             failures.push(format!(
                 "{name}: `{line}`\n    redis:    {expected}\n    cinnabar: {got}"
             ));
+        }
+        if let Some(expected) = lines.peek().and_then(|l| l.strip_prefix("= ")) {
+            lines.next();
+            let expected = override_72.take().unwrap_or(expected);
+            let spop = words[0].eq_ignore_ascii_case("spop");
+            let got = shown_propagation(&propagated, spop);
+            if got != expected.trim_end() {
+                failures.push(format!(
+                    "{name}: `{line}` propagates\n    redis:    {expected}\n    cinnabar: {got}"
+                ));
+            }
         }
     }
     failures

@@ -167,6 +167,12 @@ impl EffectLog {
         Some(std::mem::take(&mut self.rewrites))
     }
 
+    /// True when the running command asked for a propagated form.
+    #[inline]
+    pub fn has_rewrites(&self) -> bool {
+        self.rewritten
+    }
+
     /// Forgets everything recorded, keeping the buffers.
     pub fn clear(&mut self) {
         self.items.clear();
