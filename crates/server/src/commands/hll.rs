@@ -202,7 +202,7 @@ fn pfcount(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         ctx.out.int(hll::count_registers(&max) as i64);
         return Ok(());
     }
-    let Some(entry) = ctx.db.lookup_read(args.get(1))? else {
+    let Some(entry) = ctx.db.lookup_read_mut(args.get(1))? else {
         ctx.out.int(0);
         return Ok(());
     };

@@ -10,7 +10,7 @@ use crate::error::{CmdError, CmdResult};
 use crate::exec::blocking::parse_timeout;
 use crate::exec::Ctx;
 use crate::keyspace::blocking::TimeoutReply;
-use crate::keyspace::{Entry, NewValue};
+use crate::keyspace::{Entry, NewValue, ValueRef};
 use crate::types::list::{End, List};
 use crate::types::packed::Item;
 use crate::types::Object;
@@ -289,11 +289,19 @@ fn as_list(e: &mut Entry) -> Result<&mut List, CmdError> {
     }
 }
 
+/// The list behind a shared entry, or WRONGTYPE.
+fn as_list_ref(e: &Entry) -> Result<&List, CmdError> {
+    match e.value() {
+        ValueRef::Object(Object::List(l)) => Ok(l),
+        _ => Err(CmdError::WrongType),
+    }
+}
+
 /// The list at `key` for reading: `None` when missing, WRONGTYPE for other types.
-fn read_list<'e>(ctx: &'e mut Ctx<'_>, key: &[u8]) -> Result<Option<&'e mut List>, CmdError> {
+fn read_list<'e>(ctx: &'e mut Ctx<'_>, key: &[u8]) -> Result<Option<&'e List>, CmdError> {
     match ctx.db.lookup_read(key)? {
         None => Ok(None),
-        Some(e) => as_list(e).map(Some),
+        Some(e) => as_list_ref(e).map(Some),
     }
 }
 
@@ -526,7 +534,7 @@ fn lrange(ctx: &mut Ctx<'_>, args: &Args<'_>) -> CmdResult {
         ctx.out.array(0);
         return Ok(());
     };
-    let l = as_list(e)?;
+    let l = as_list_ref(e)?;
     match clamp_range(start, stop, l.len()) {
         None => ctx.out.array(0),
         Some((a, b)) => {

@@ -343,7 +343,7 @@ fn sort_generic(ctx: &mut Ctx<'_>, args: &Args<'_>, readonly: bool) -> CmdResult
     let mut o = parse_options(args, readonly)?;
     let key = args.get(1);
 
-    let (mut vector, start, end) = match ctx.db.lookup_read(key)? {
+    let (mut vector, start, end) = match ctx.db.lookup_read_mut(key)? {
         None => load(None, &mut o)?,
         // An embedded set is decoded into a copy rather than unpacked, so the
         // entry keeps its compact form (this is a read). A sorted set is opened

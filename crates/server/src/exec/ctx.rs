@@ -186,8 +186,11 @@ impl<'a> Db<'a> {
         crate::clock::lru_clock(self.now_ms)
     }
 
-    /// Looks a key up for reading: counts a hit or miss and refreshes its access time.
-    pub fn lookup_read(&mut self, key: &[u8]) -> Result<Option<&mut Entry>, CmdError> {
+    /// Looks a key up for reading: counts a hit or miss and refreshes its access
+    /// time. The entry is shared: changes go through the write path
+    /// ([`lookup_write`](Self::lookup_write) and the setters), the barrier
+    /// that records them.
+    pub fn lookup_read(&mut self, key: &[u8]) -> Result<Option<&Entry>, CmdError> {
         let access = self.access_now();
         let touch = self.touch;
         match self.locked.get(self.index, key, self.now_ms)? {
@@ -205,16 +208,55 @@ impl<'a> Db<'a> {
         }
     }
 
+    /// Looks a key up for a read that changes the value's form or cached
+    /// state (PFCOUNT caches its cardinality, SORT turns a small sorted set
+    /// into a skiplist as Redis does): counted as a read, but through the
+    /// write path. A change of data is still stated with [`changed`](Self::changed)
+    /// or [`modified`](Self::modified).
+    pub fn lookup_read_mut(&mut self, key: &[u8]) -> Result<Option<&mut Entry>, CmdError> {
+        let found = self.locked.exists(self.index, key, self.now_ms)?;
+        bump(
+            if found {
+                &self.stats.keyspace_hits
+            } else {
+                &self.stats.keyspace_misses
+            },
+            1,
+        );
+        let touch = self.touch;
+        let access = self.access_now();
+        match self.lookup_write_untouched(key)? {
+            Some(e) => {
+                if touch {
+                    e.set_access(access);
+                }
+                Ok(Some(e))
+            }
+            None => Ok(None),
+        }
+    }
+
     /// Looks a key up for writing (no hit/miss accounting). A handler that
     /// changes the entry says so with [`changed`](Self::changed).
     pub fn lookup_write(&mut self, key: &[u8]) -> Result<Option<&mut Entry>, CmdError> {
         let access = self.access_now();
+        let found = self.lookup_write_untouched(key)?;
+        if let Some(e) = found {
+            e.set_access(access);
+            return Ok(Some(e));
+        }
+        Ok(None)
+    }
+
+    /// The write path's lookup: a small collection embedded in its entry is
+    /// noted so [`end_command`](Self::end_command) packs it again.
+    #[inline]
+    fn lookup_write_untouched(&mut self, key: &[u8]) -> Result<Option<&mut Entry>, CmdError> {
         let slot = self.locked.slot_of(key);
         let found = self
             .locked
             .get_in_slot(self.index, slot, key, self.now_ms)?;
         if let Some(e) = found {
-            e.set_access(access);
             if e.is_embedded() || e.could_embed() {
                 self.repack.add(self.index, slot, key);
             }
