@@ -74,6 +74,7 @@ pub trait EffectSink: Send + Sync {
 }
 
 /// Publishes and clears the effects recorded in `db`'s lock set.
+#[inline]
 pub fn publish_db(srv: &Server, db: &mut Db<'_>, command: Option<&Args<'_>>) {
     let index = db.index;
     publish(srv, &mut db.locked, &mut db.ready, db.stats, index, command);
@@ -81,6 +82,7 @@ pub fn publish_db(srv: &Server, db: &mut Db<'_>, command: Option<&Args<'_>>) {
 
 /// Publishes and clears the effects recorded in `locked`; keys that became
 /// ready for blocked clients are added to `ready`.
+#[inline]
 pub fn publish(
     srv: &Server,
     locked: &mut Locked<'_>,
@@ -89,15 +91,36 @@ pub fn publish(
     db: usize,
     command: Option<&Args<'_>>,
 ) {
-    let mut log = std::mem::take(&mut locked.effects);
     let watching = srv.keyspace.watching.load(Relaxed) > 0;
     let blocked = srv.blocked_clients.load(Relaxed) > 0;
-    let (mut dirty, mut expired) = (0u64, 0u64);
+    let (dirty, expired) = locked.effects.totals();
+    if dirty > 0 {
+        bump(&stats.dirty, dirty);
+    }
+    if expired > 0 {
+        bump(&stats.expired_keys, expired);
+    }
+    if !watching && !blocked && srv.effect_sinks.is_empty() {
+        // The common case: nobody to tell key by key.
+        locked.effects.clear();
+        return;
+    }
+    publish_each(srv, locked, ready, db, command, watching, blocked);
+}
+
+/// The consumers that look at each change, and the sinks.
+#[inline(never)]
+fn publish_each(
+    srv: &Server,
+    locked: &mut Locked<'_>,
+    ready: &mut Vec<(usize, Vec<u8>)>,
+    db: usize,
+    command: Option<&Args<'_>>,
+    watching: bool,
+    blocked: bool,
+) {
+    let mut log = std::mem::take(&mut locked.effects);
     for e in log.since(0) {
-        dirty += u64::from(e.dirty);
-        if e.event == EXPIRED {
-            expired += 1;
-        }
         if e.whole_db {
             // Watchers of a flushed or swapped database were touched by the
             // barrier itself, which alone knew which keys existed.
@@ -112,12 +135,6 @@ pub fn publish(
         if blocked {
             mark_ready(locked, ready, e.db, e.key);
         }
-    }
-    if dirty > 0 {
-        bump(&stats.dirty, dirty);
-    }
-    if expired > 0 {
-        bump(&stats.expired_keys, expired);
     }
     if !srv.effect_sinks.is_empty() {
         let rewrites = log.take_rewrites();

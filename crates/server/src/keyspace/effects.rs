@@ -16,7 +16,7 @@ use std::cell::Cell;
 use std::ops::Range;
 
 /// Redis's event name of a key deleted by expiry.
-pub const EXPIRED: &str = "expired";
+pub static EXPIRED: &str = "expired";
 
 /// One recorded change, as consumers see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,8 +46,17 @@ struct Item {
 /// The ordered record of changes of the commands run under one lock set, with
 /// the propagated form of the current command where it differs from the
 /// command itself.
+///
+/// Its buffers are taken from this thread's spare on the first record and
+/// given back when the record is dropped, so a command that changes nothing
+/// (a read) never touches them, and the lock set carries one pointer.
 #[derive(Debug, Default)]
 pub struct EffectLog {
+    data: Option<&'static mut LogData>,
+}
+
+#[derive(Debug, Default)]
+struct LogData {
     items: Vec<Item>,
     bytes: Vec<u8>,
     /// Commands to propagate instead of the one that ran (SPOP → SREM, ...),
@@ -55,37 +64,104 @@ pub struct EffectLog {
     rewrites: Vec<Vec<Vec<u8>>>,
     /// Set when the running command asked to propagate nothing but its rewrites.
     rewritten: bool,
+    /// Sum of the items' dirty weights, kept as they are recorded so the
+    /// common publication (nobody watching or waiting) needs no walk.
+    dirty: u64,
+    /// Number of items that are expiry deletions.
+    expired: u64,
 }
 
+impl LogData {
+    #[inline]
+    fn clear(&mut self) {
+        self.items.clear();
+        self.bytes.clear();
+        if self.rewritten || !self.rewrites.is_empty() {
+            self.rewrites.clear();
+            self.rewritten = false;
+        }
+        self.dirty = 0;
+        self.expired = 0;
+    }
+}
+
+/// How many cleared buffers a thread keeps. A thread holds at most a few lock
+/// sets at once (a command, and RANDOMKEY's or a deferred wake-up's own), and
+/// buffers are made only when none is spare, so a returned buffer always finds
+/// a free place: the number made per thread never exceeds this.
+const SPARES: usize = 4;
+
 thread_local! {
-    /// A cleared record kept for the next lock set on this thread.
-    static SPARE: Cell<Option<EffectLog>> = const { Cell::new(None) };
+    /// Cleared buffers kept for the next records on this thread. They are
+    /// leaked boxes: plain references, so reaching them costs no destructor
+    /// bookkeeping on this hot path, and at most `SPARES` exist per thread.
+    static SPARE: [Cell<Option<&'static mut LogData>>; SPARES] =
+        const { [const { Cell::new(None) }; SPARES] };
+}
+
+/// A spare buffer of this thread, or a new one.
+fn take_spare() -> &'static mut LogData {
+    SPARE
+        .with(|spares| spares.iter().find_map(Cell::take))
+        .unwrap_or_else(|| Box::leak(Box::default()))
+}
+
+/// Keeps a buffer for the next record on this thread.
+fn give_back(data: &'static mut LogData) {
+    data.clear();
+    // A huge transaction should not pin its buffers for ever.
+    if data.bytes.capacity() > 64 * 1024 || data.items.capacity() > 4096 {
+        data.bytes = Vec::new();
+        data.items = Vec::new();
+        data.rewrites = Vec::new();
+    }
+    SPARE.with(|spares| {
+        let mut data = Some(data);
+        for cell in spares {
+            match cell.take() {
+                None => {
+                    cell.set(data.take());
+                    break;
+                }
+                held => cell.set(held),
+            }
+        }
+    });
+}
+
+impl Drop for EffectLog {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(data) = self.data.take() {
+            give_back(data);
+        }
+    }
 }
 
 impl EffectLog {
-    /// An empty record, reusing this thread's spare buffers when there are some.
-    pub fn take_spare() -> EffectLog {
-        SPARE.with(Cell::take).unwrap_or_default()
-    }
-
-    /// Gives a record's buffers back to this thread for reuse.
-    pub fn give_back(mut log: EffectLog) {
-        log.clear();
-        // Huge transactions should not pin their buffers for ever.
-        if log.bytes.capacity() <= 64 * 1024 && log.items.capacity() <= 4096 {
-            SPARE.with(|s| s.set(Some(log)));
-        }
+    /// The buffers, taken from this thread's spare on first use.
+    #[inline]
+    fn data_mut(&mut self) -> &mut LogData {
+        self.data.get_or_insert_with(take_spare)
     }
 
     /// Records a change to `key` in `db`.
     #[inline]
     pub fn record(&mut self, db: usize, key: &[u8], event: &'static str, dirty: u32) {
-        let start = self.bytes.len();
-        self.bytes.extend_from_slice(key);
-        self.items.push(Item {
+        let d = self.data_mut();
+        let start = d.bytes.len();
+        d.bytes.extend_from_slice(key);
+        let end = d.bytes.len();
+        d.dirty += u64::from(dirty);
+        // Only expiry records this name; a pointer test is enough for the
+        // constant and keeps string comparison off the write path.
+        if std::ptr::eq(event, EXPIRED) {
+            d.expired += 1;
+        }
+        d.items.push(Item {
             db: db as u32,
             dirty,
-            key: start as u32..self.bytes.len() as u32,
+            key: start as u32..end as u32,
             event,
             whole_db: false,
         });
@@ -93,8 +169,10 @@ impl EffectLog {
 
     /// Records a change to all of database `db` (FLUSHDB, SWAPDB).
     pub fn record_db(&mut self, db: usize, event: &'static str, dirty: u32) {
-        let at = self.bytes.len() as u32;
-        self.items.push(Item {
+        let d = self.data_mut();
+        d.dirty += u64::from(dirty);
+        let at = d.bytes.len() as u32;
+        d.items.push(Item {
             db: db as u32,
             dirty,
             key: at..at,
@@ -106,27 +184,37 @@ impl EffectLog {
     /// Adds `n` to the dirty weight of the last change (a command that counts
     /// more than one change for one key, as LPUSH counts its elements).
     pub fn add_dirty(&mut self, n: u32) {
-        if let Some(last) = self.items.last_mut() {
-            last.dirty = last.dirty.saturating_add(n);
+        if let Some(d) = self.data.as_mut() {
+            if let Some(last) = d.items.last_mut() {
+                last.dirty = last.dirty.saturating_add(n);
+                d.dirty += u64::from(n);
+            }
         }
     }
 
     /// Number of changes recorded.
     #[inline]
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.data.as_ref().map_or(0, |d| d.items.len())
     }
 
     /// True when nothing was recorded.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.len() == 0
+    }
+
+    /// (sum of dirty weights, number of expiry deletions) of what is recorded.
+    #[inline]
+    pub fn totals(&self) -> (u64, u64) {
+        self.data.as_ref().map_or((0, 0), |d| (d.dirty, d.expired))
     }
 
     /// The change at `index`.
     pub fn get(&self, index: usize) -> Option<Effect<'_>> {
-        let it = self.items.get(index)?;
-        let key = self
+        let d = self.data.as_ref()?;
+        let it = d.items.get(index)?;
+        let key = d
             .bytes
             .get(it.key.start as usize..it.key.end as usize)
             .unwrap_or_default();
@@ -141,52 +229,58 @@ impl EffectLog {
 
     /// The changes from `from` on, in order.
     pub fn since(&self, from: usize) -> impl Iterator<Item = Effect<'_>> {
-        (from..self.items.len()).filter_map(move |i| self.get(i))
+        (from..self.len()).filter_map(move |i| self.get(i))
     }
 
     /// Asks for `argv` to be propagated (AOF, replicas) in place of the running
     /// command; several calls propagate several commands, in order.
     pub fn rewrite(&mut self, argv: Vec<Vec<u8>>) {
-        self.rewritten = true;
-        self.rewrites.push(argv);
+        let d = self.data_mut();
+        d.rewritten = true;
+        d.rewrites.push(argv);
     }
 
     /// Asks for the running command not to be propagated even though it
     /// changed data (its rewrites, if any, still are).
     pub fn propagate_nothing(&mut self) {
-        self.rewritten = true;
+        self.data_mut().rewritten = true;
     }
 
     /// The propagated form of the command being recorded: `None` when it is
     /// the command itself, else the rewrites (possibly none). Resets it for
     /// the next command.
     pub fn take_rewrites(&mut self) -> Option<Vec<Vec<Vec<u8>>>> {
-        if !std::mem::take(&mut self.rewritten) {
+        let d = self.data.as_mut()?;
+        if !std::mem::take(&mut d.rewritten) {
             return None;
         }
-        Some(std::mem::take(&mut self.rewrites))
+        Some(std::mem::take(&mut d.rewrites))
     }
 
     /// True when the running command asked for a propagated form.
     #[inline]
     pub fn has_rewrites(&self) -> bool {
-        self.rewritten
+        self.data.as_ref().is_some_and(|d| d.rewritten)
     }
 
     /// Forgets everything recorded, keeping the buffers.
+    #[inline]
     pub fn clear(&mut self) {
-        self.items.clear();
-        self.bytes.clear();
-        self.rewrites.clear();
-        self.rewritten = false;
+        if let Some(d) = self.data.as_mut() {
+            d.clear();
+        }
     }
 
     /// Forgets the changes from `from` on (after they were published).
     pub fn truncate(&mut self, from: usize) {
-        if let Some(it) = self.items.get(from) {
-            let keep = it.key.start as usize;
-            self.items.truncate(from);
-            self.bytes.truncate(keep);
+        if let Some(d) = self.data.as_mut() {
+            if let Some(it) = d.items.get(from) {
+                let keep = it.key.start as usize;
+                d.items.truncate(from);
+                d.bytes.truncate(keep);
+                d.dirty = d.items.iter().map(|i| u64::from(i.dirty)).sum();
+                d.expired = d.items.iter().filter(|i| i.event == EXPIRED).count() as u64;
+            }
         }
     }
 }
@@ -197,7 +291,7 @@ mod tests {
 
     #[test]
     fn records_in_order_and_reuses_buffers() {
-        let mut log = EffectLog::take_spare();
+        let mut log = EffectLog::default();
         log.record(0, b"a", "set", 1);
         log.record_db(3, "flushdb", 1);
         log.record(2, b"key", "lpush", 1);
@@ -212,9 +306,12 @@ mod tests {
         assert_eq!(log.len(), 1);
         log.record(1, b"bb", "del", 1);
         assert_eq!(log.get(1).map(|e| e.key), Some(&b"bb"[..]));
-        EffectLog::give_back(log);
-        let again = EffectLog::take_spare();
+        drop(log);
+        // The next record on this thread reuses the cleared buffers.
+        let mut again = EffectLog::default();
         assert!(again.is_empty());
+        again.record(0, b"x", "set", 1);
+        assert_eq!(again.len(), 1);
     }
 
     #[test]

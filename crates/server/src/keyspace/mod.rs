@@ -235,7 +235,7 @@ impl Keyspace {
             first: None,
             rest: Vec::new(),
             all: false,
-            effects: EffectLog::take_spare(),
+            effects: EffectLog::default(),
             slot_hint: None,
         }
     }
@@ -323,12 +323,6 @@ pub enum AccessError {
     NoSuchDb,
     /// The key is longer than an entry can hold.
     KeyTooLong,
-}
-
-impl Drop for Locked<'_> {
-    fn drop(&mut self) {
-        EffectLog::give_back(std::mem::take(&mut self.effects));
-    }
 }
 
 impl<'a> Locked<'a> {
