@@ -208,3 +208,73 @@ fn client_unblock_with_timeout_or_error() {
     assert_eq!(admin.cmd(&["CLIENT", "UNBLOCK", &id]), b":0\r\n");
     assert_eq!(waiter.cmd(&["PING"]), b"+PONG\r\n");
 }
+
+/// Every write that creates the key a client waits on wakes it, whatever the
+/// command: the effects record makes the key ready. Replies as redis-server
+/// gives them for the same sequences.
+#[test]
+fn every_key_creating_write_wakes_the_waiter() {
+    let server = start();
+    let cases: &[(&[&[&str]], &str)] = &[
+        (&[&["RPUSH", "src", "a"], &["RENAME", "src", "q"]], "a"),
+        (&[&["RPUSH", "src", "a"], &["RENAMENX", "src", "q"]], "a"),
+        (&[&["RPUSH", "src", "a"], &["COPY", "src", "q"]], "a"),
+        (
+            &[&["SELECT", "1"], &["RPUSH", "q", "a"], &["MOVE", "q", "0"]],
+            "a",
+        ),
+        (
+            &[&["RPUSH", "s", "3", "1", "2"], &["SORT", "s", "STORE", "q"]],
+            "1",
+        ),
+        (
+            &[
+                &["SELECT", "1"],
+                &["RPUSH", "q", "a"],
+                &["SWAPDB", "0", "1"],
+            ],
+            "a",
+        ),
+        (
+            &[
+                &["RPUSH", "src", "a"],
+                &["LMOVE", "src", "q", "LEFT", "LEFT"],
+            ],
+            "a",
+        ),
+    ];
+    for (writes, popped) in cases {
+        let mut admin = server.connect();
+        assert_eq!(admin.cmd(&["FLUSHALL"]), b"+OK\r\n");
+        let mut waiter = server.connect();
+        waiter.send_command(&["BLPOP", "q", "0"]).expect("send");
+        server.wait_blocked(1);
+        let mut writer = server.connect();
+        for w in writes.iter() {
+            writer.cmd(w);
+        }
+        assert_eq!(
+            waiter.read_reply().frame(),
+            Some(&bulk_pair("q", popped)[..]),
+            "after {writes:?}"
+        );
+        server.wait_blocked(0);
+    }
+}
+
+/// A value of another type under the key leaves the waiter blocked (as in
+/// Redis); a list pushed later still reaches it.
+#[test]
+fn a_value_of_another_type_does_not_wake_a_list_waiter() {
+    let server = start();
+    let mut waiter = server.connect();
+    waiter.send_command(&["BLPOP", "q", "0"]).expect("send");
+    server.wait_blocked(1);
+    let mut writer = server.connect();
+    assert_eq!(writer.cmd(&["ZADD", "q", "1", "m"]), b":1\r\n");
+    assert_eq!(writer.cmd(&["SET", "q", "v"]), b"+OK\r\n");
+    assert_eq!(writer.cmd(&["DEL", "q"]), b":1\r\n");
+    server.wait_blocked(1);
+    assert_eq!(writer.cmd(&["RPUSH", "q", "x"]), b":1\r\n");
+    assert_eq!(waiter.read_reply().frame(), Some(&bulk_pair("q", "x")[..]));
+}
