@@ -121,7 +121,7 @@ pub fn execute(
         let db = Db::new(locked, client.db, now_ms, stats, touch);
         run_exec(srv, stats, client, out, db)
     } else {
-        let locked = lock_for(srv, def, args);
+        let locked = lock_for(srv, def, args, client.db);
         let db = Db::new(locked, client.db, now_ms, stats, touch);
         run_locked(srv, client, out, def, args, db, true)
     };
@@ -375,14 +375,14 @@ fn count_rejection(srv: &Server, stats: &WorkerStats, out: &mut ReplyBuf, id: Op
 }
 
 /// Takes the locks a command needs.
-fn lock_for<'s>(srv: &'s Server, def: &CommandDef, args: &Args<'_>) -> Locked<'s> {
+fn lock_for<'s>(srv: &'s Server, def: &CommandDef, args: &Args<'_>, db: usize) -> Locked<'s> {
     if def.has(flags::LOCK_ALL) {
         return srv.keyspace.lock_all();
     }
     match def.keys {
         Keys::None => srv.keyspace.lock_none(),
         Keys::Range { first, last, .. } if first == last && first > 0 => {
-            srv.keyspace.lock_key(args.get(first as usize))
+            srv.keyspace.lock_key_in(args.get(first as usize), Some(db))
         }
         _ => {
             let positions = def.key_positions(args);

@@ -239,10 +239,25 @@ impl Keyspace {
     /// Locks the shard of a single key (the common case, with no allocation).
     #[inline]
     pub fn lock_key(&self, key: &[u8]) -> Locked<'_> {
+        self.lock_key_in(key, None)
+    }
+
+    /// [`Keyspace::lock_key`] for a command about to look the key up in
+    /// database `db`: the key's slot table starts loading into the cache now,
+    /// so that miss overlaps the command's set-up instead of stalling its lookup.
+    #[inline]
+    pub fn lock_key_in(&self, key: &[u8], db: Option<usize>) -> Locked<'_> {
         let slot = key_slot(key);
         let shard = self.shard_of_slot(slot);
         let mut locked = self.lock_none();
-        locked.first = self.lock_shard(shard).map(|g| (shard, g));
+        locked.first = self.lock_shard(shard).map(|g| {
+            if let Some(d) = db.and_then(|db| g.db(db)) {
+                if let Some(t) = d.slots.get(slot.wrapping_sub(g.first_slot)) {
+                    t.prefetch();
+                }
+            }
+            (shard, g)
+        });
         locked.slot_hint = Some((key.as_ptr() as usize, key.len(), slot));
         locked
     }
@@ -435,6 +450,7 @@ impl<'a> Locked<'a> {
         }
     }
 
+    #[inline]
     fn slot_table_at(
         &mut self,
         db: usize,
@@ -568,13 +584,22 @@ impl<'a> Locked<'a> {
         slot: usize,
     ) -> Result<Option<Entry>, AccessError> {
         let hasher = &self.ks.hasher;
-        let hash = hasher.hash_one(entry.key());
         let new_volatile = entry.expire().is_some();
         let Some(table) = self.slot_table_at(db, slot, true)? else {
             return Err(AccessError::NoSuchDb);
         };
+        // The key is parsed out of the entry once, for the hash and the search.
+        let key = entry.key();
+        let hash = hasher.hash_one(key);
+        let found = table.find_index(hash, key);
         let key_hash = |e: &Entry| hasher.hash_one(e.key());
-        let old = table.insert(hash, entry, key_hash);
+        let old = match found {
+            Some(index) => table.replace_at(index, entry),
+            None => {
+                table.insert_new(hash, entry, key_hash);
+                None
+            }
+        };
         let old_volatile = old.as_ref().is_some_and(|e| e.expire().is_some());
         let delta_volatile = i64::from(new_volatile) - i64::from(old_volatile);
         table.add_volatile(delta_volatile);

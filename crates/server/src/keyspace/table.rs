@@ -136,13 +136,20 @@ impl Parts<'_> {
         group_at(self.tags, pos)
     }
 
-    /// Sets a bucket's tag and its mirror(s).
+    /// Sets a bucket's tag and its mirror(s): the first GROUP tags repeat after
+    /// the last bucket (several times over in a table of fewer than GROUP).
+    #[inline]
     fn set_tag(&mut self, index: usize, tag: u8) {
-        let buckets = self.mask() + 1;
-        let mut i = index;
-        while let Some(t) = self.tags.get_mut(i) {
+        if let Some(t) = self.tags.get_mut(index) {
             *t = tag;
-            i += buckets;
+        }
+        if index < GROUP {
+            let buckets = self.mask() + 1;
+            let mut i = index + buckets;
+            while let Some(t) = self.tags.get_mut(i) {
+                *t = tag;
+                i += buckets;
+            }
         }
     }
 
@@ -313,7 +320,11 @@ impl SlotTable {
 
     /// Adjusts the count of keys with an expire (no-op on an empty table, which
     /// has none).
+    #[inline]
     pub fn add_volatile(&mut self, delta: i64) {
+        if delta == 0 {
+            return;
+        }
         if let Some(p) = self.parts_mut() {
             p.header.volatile =
                 (i64::from(p.header.volatile) + delta).clamp(0, u32::MAX.into()) as u32;
@@ -374,10 +385,26 @@ impl SlotTable {
         entry: Entry,
         hasher: impl Fn(&Entry) -> u64,
     ) -> Option<Entry> {
-        if let Some(mut p) = self.parts_mut() {
-            if let Some(index) = p.find(hash, entry.key()) {
-                return p.buckets.get_mut(index)?.replace(entry);
+        match self.find_index(hash, entry.key()) {
+            Some(index) => self.replace_at(index, entry),
+            None => {
+                self.insert_new(hash, entry, hasher);
+                None
             }
+        }
+    }
+
+    /// Puts `entry` in place of the entry at `index` (from [`Self::find_index`],
+    /// for the same key), returning the old one.
+    #[inline]
+    pub fn replace_at(&mut self, index: usize, entry: Entry) -> Option<Entry> {
+        self.parts_mut()?.buckets.get_mut(index)?.replace(entry)
+    }
+
+    /// Adds `entry`, whose key (hash `hash`) is known not to be present. `hasher`
+    /// rehashes entries when the table grows.
+    pub fn insert_new(&mut self, hash: u64, entry: Entry, hasher: impl Fn(&Entry) -> u64) {
+        if let Some(mut p) = self.parts_mut() {
             let index = p.find_free(hash);
             let was_empty = p.tags.get(index) == Some(&EMPTY);
             if !was_empty || p.header.growth_left > 0 {
@@ -387,13 +414,13 @@ impl SlotTable {
                 if let Some(b) = p.buckets.get_mut(index) {
                     *b = Some(entry);
                 }
-                return None;
+                return;
             }
         }
         let len = self.len();
         let buckets = self.parts().map_or(0, |(h, _, _)| h.mask as usize + 1);
-        // Full of EMPTY-less buckets: rehash at the same size when at most half
-        // the capacity is in use (DELETED tags are what filled it), else grow.
+        // No EMPTY tag to spend: rehash at the same size when at most half the
+        // capacity is in use (DELETED tags are what filled it), else grow.
         let target = if buckets > 0 && len < capacity_of(buckets) / 2 {
             buckets
         } else {
@@ -409,7 +436,25 @@ impl SlotTable {
                 *b = Some(entry);
             }
         }
-        None
+    }
+
+    /// Hints the CPU to start loading the table's first lines, so the miss
+    /// overlaps the work done before the lookup (the caller holds the lock
+    /// and is about to look a key up here).
+    #[inline]
+    pub fn prefetch(&self) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(block) = self.block {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let p = block.as_ptr().cast::<i8>();
+            // SAFETY: a prefetch has no architectural effect and never faults;
+            // the second address is inside or just past the block (at least 64
+            // bytes long), computed with wrapping arithmetic.
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>(p);
+                _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(64));
+            }
+        }
     }
 
     /// Removes and returns `key`'s entry (`hash` is the key's hash). `hasher`
