@@ -118,7 +118,10 @@ fn tag_of(hash: u64) -> u8 {
     (hash >> 57) as u8
 }
 
-/// A block's parts, borrowed.
+/// A block's header, tags and buckets, shared.
+type View<'a> = (&'a Header, &'a [u8], &'a [Option<Entry>]);
+
+/// A block's parts, borrowed mutably.
 struct Parts<'a> {
     header: &'a mut Header,
     tags: &'a mut [u8],
@@ -261,7 +264,7 @@ impl SlotTable {
     }
 
     #[inline]
-    fn parts(&self) -> Option<(&Header, &[u8], &[Option<Entry>])> {
+    fn parts(&self) -> Option<View<'_>> {
         let block = self.block?;
         // SAFETY: a block is only created by `allocate`, which initialises the
         // header, `mask + 1 + GROUP` tags and `mask + 1` buckets at these
