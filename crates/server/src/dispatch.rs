@@ -120,7 +120,7 @@ pub fn execute(
         let db = Db::new(locked, client.db, now_ms, stats, touch);
         run_exec(srv, stats, client, out, db)
     } else {
-        let locked = lock_for(srv, def, args);
+        let locked = lock_for(srv, def, args, client.db);
         let db = Db::new(locked, client.db, now_ms, stats, touch);
         run_locked(srv, client, out, def, args, db, true)
     };
@@ -374,12 +374,12 @@ fn count_rejection(srv: &Server, stats: &WorkerStats, out: &mut ReplyBuf, id: Op
 }
 
 /// Takes the locks a command needs.
-fn lock_for<'s>(srv: &'s Server, def: &CommandDef, args: &Args<'_>) -> Locked<'s> {
+fn lock_for<'s>(srv: &'s Server, def: &CommandDef, args: &Args<'_>, db: usize) -> Locked<'s> {
     if def.has(flags::LOCK_ALL) {
         return srv.keyspace.lock_all();
     }
     match def.single_key() {
-        Some(i) if i < args.len() => srv.keyspace.lock_key(args.get(i)),
+        Some(i) if i < args.len() => srv.keyspace.lock_key_in(args.get(i), Some(db)),
         _ => {
             let positions = def.key_positions(args);
             srv.keyspace

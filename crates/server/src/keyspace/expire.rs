@@ -4,6 +4,7 @@
 //! for, resuming where the previous cycle stopped, visiting only slots that hold keys
 //! with an expire, and stopping at a deadline so the cost per cycle stays bounded.
 
+use std::hash::BuildHasher;
 use std::time::Instant;
 
 use super::effects::{EffectLog, EXPIRED};
@@ -63,7 +64,9 @@ pub fn active_expire_cycle(
         let mut locked = ks.lock_shards(&mut vec![shard_idx]);
         let mut log = std::mem::take(&mut locked.effects);
         let removed_here = match locked.shard_mut(shard_idx).and_then(|s| s.db_mut(db)) {
-            Some(dbs) if dbs.volatile > 0 => expire_in(dbs, db, now_ms, &mut log, &mut stats),
+            Some(dbs) if dbs.volatile > 0 => {
+                expire_in(ks.hasher(), dbs, db, now_ms, &mut log, &mut stats)
+            }
             _ => 0,
         };
         locked.effects = log;
@@ -82,6 +85,7 @@ pub fn active_expire_cycle(
 /// Removes the expired keys of one shard's part of database `db`, recording
 /// each in `log`; returns how many went.
 fn expire_in(
+    hasher: &foldhash::fast::RandomState,
     dbs: &mut DbShard,
     db: usize,
     now_ms: i64,
@@ -89,9 +93,9 @@ fn expire_in(
     stats: &mut CycleStats,
 ) -> usize {
     let mut removed_here = 0usize;
-    for table in dbs.slots.iter_mut().filter(|t| t.volatile > 0) {
+    for table in dbs.slots.iter_mut().filter(|t| t.volatile() > 0) {
         let mut removed_in_slot = 0u32;
-        table.table.retain(|e| match e.expire() {
+        let keep = |e: &super::Entry| match e.expire() {
             Some(at) => {
                 stats.sampled += 1;
                 if at <= now_ms {
@@ -103,8 +107,10 @@ fn expire_in(
                 }
             }
             None => true,
-        });
-        table.volatile -= removed_in_slot.min(table.volatile);
+        };
+        table.retain(keep, |e| hasher.hash_one(e.key()));
+        // A table emptied by `retain` is freed, and its count with it.
+        table.add_volatile(-i64::from(removed_in_slot));
         removed_here += removed_in_slot as usize;
     }
     dbs.keys = dbs.keys.saturating_sub(removed_here);

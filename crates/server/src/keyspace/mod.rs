@@ -15,46 +15,18 @@ pub mod expire;
 pub mod repack;
 pub mod scan;
 pub mod slot;
+pub mod table;
 pub mod watch;
 
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-use hashbrown::HashTable;
 use parking_lot::{Mutex, MutexGuard};
 
 pub use effects::{Effect, EffectLog};
 pub use entry::{Entry, NewValue, ValueRef};
 pub use slot::{key_slot, SLOTS};
-
-/// One slot's table in one database.
-#[derive(Default)]
-pub struct SlotTable {
-    table: HashTable<Entry>,
-    volatile: u32,
-}
-
-impl SlotTable {
-    /// Number of keys in the slot.
-    pub fn len(&self) -> usize {
-        self.table.len()
-    }
-
-    /// True when the slot has no keys.
-    pub fn is_empty(&self) -> bool {
-        self.table.is_empty()
-    }
-
-    /// Number of keys with an expire.
-    pub fn volatile(&self) -> u32 {
-        self.volatile
-    }
-
-    /// The entries, in table order.
-    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
-        self.table.iter()
-    }
-}
+pub use table::SlotTable;
 
 /// A shard's part of one database.
 pub struct DbShard {
@@ -147,7 +119,7 @@ impl Shard {
             let local = key_slot(key).wrapping_sub(first);
             self.db(db)
                 .and_then(|d| d.slots.get(local))
-                .is_some_and(|t| t.table.iter().any(|e| e.key() == key))
+                .is_some_and(|t| t.iter().any(|e| e.key() == key))
         };
         self.watched
             .touch_where(dbs, |_, key| dbs.iter().any(|&d| present(d, key)));
@@ -217,6 +189,11 @@ impl Keyspace {
         self.shard_of_slot(key_slot(key))
     }
 
+    /// The hasher of the slot tables.
+    pub(crate) fn hasher(&self) -> &foldhash::fast::RandomState {
+        &self.hasher
+    }
+
     /// The table hash of a key.
     #[inline]
     pub fn hash(&self, key: &[u8]) -> u64 {
@@ -262,10 +239,25 @@ impl Keyspace {
     /// Locks the shard of a single key (the common case, with no allocation).
     #[inline]
     pub fn lock_key(&self, key: &[u8]) -> Locked<'_> {
+        self.lock_key_in(key, None)
+    }
+
+    /// [`Keyspace::lock_key`] for a command about to look the key up in
+    /// database `db`: the key's slot table starts loading into the cache now,
+    /// so that miss overlaps the command's set-up instead of stalling its lookup.
+    #[inline]
+    pub fn lock_key_in(&self, key: &[u8], db: Option<usize>) -> Locked<'_> {
         let slot = key_slot(key);
         let shard = self.shard_of_slot(slot);
         let mut locked = self.lock_none();
-        locked.first = self.lock_shard(shard).map(|g| (shard, g));
+        locked.first = self.lock_shard(shard).map(|g| {
+            if let Some(d) = db.and_then(|db| g.db(db)) {
+                if let Some(t) = d.slots.get(slot.wrapping_sub(g.first_slot)) {
+                    t.prefetch();
+                }
+            }
+            (shard, g)
+        });
         locked.slot_hint = Some((key.as_ptr() as usize, key.len(), slot));
         locked
     }
@@ -452,6 +444,7 @@ impl<'a> Locked<'a> {
         }
     }
 
+    #[inline]
     fn slot_table_at(
         &mut self,
         db: usize,
@@ -538,17 +531,18 @@ impl<'a> Locked<'a> {
         let Some(table) = self.slot_table_at(db, slot, false)? else {
             return Ok(None);
         };
-        let expired = match table.table.find(hash, |e| e.key() == key) {
-            None => return Ok(None),
-            Some(e) => e.is_expired(now_ms),
+        let Some(index) = table.find_index(hash, key) else {
+            return Ok(None);
         };
+        let expired = table.at_mut(index).is_some_and(|e| e.is_expired(now_ms));
         if expired {
             self.remove(db, key)?;
             self.effects.record(db, key, effects::EXPIRED, 0);
             return Ok(None);
         }
+        // Found again by position: no second probe.
         let table = self.slot_table_at(db, slot, false)?;
-        Ok(table.and_then(|t| t.table.find_mut(hash, |e| e.key() == key)))
+        Ok(table.and_then(|t| t.at_mut(index)))
     }
 
     /// True when the key exists (and has not expired).
@@ -584,27 +578,25 @@ impl<'a> Locked<'a> {
         slot: usize,
     ) -> Result<Option<Entry>, AccessError> {
         let hasher = &self.ks.hasher;
-        let hash = hasher.hash_one(entry.key());
         let new_volatile = entry.expire().is_some();
         let Some(table) = self.slot_table_at(db, slot, true)? else {
             return Err(AccessError::NoSuchDb);
         };
-        let old = match table.table.entry(
-            hash,
-            |e| e.key() == entry.key(),
-            |e| hasher.hash_one(e.key()),
-        ) {
-            hashbrown::hash_table::Entry::Occupied(mut o) => {
-                Some(std::mem::replace(o.get_mut(), entry))
-            }
-            hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(entry);
+        // The key is parsed out of the entry once, for the hash and the search.
+        let key = entry.key();
+        let hash = hasher.hash_one(key);
+        let found = table.find_index(hash, key);
+        let key_hash = |e: &Entry| hasher.hash_one(e.key());
+        let old = match found {
+            Some(index) => table.replace_at(index, entry),
+            None => {
+                table.insert_new(hash, entry, key_hash);
                 None
             }
         };
         let old_volatile = old.as_ref().is_some_and(|e| e.expire().is_some());
         let delta_volatile = i64::from(new_volatile) - i64::from(old_volatile);
-        table.volatile = (i64::from(table.volatile) + delta_volatile) as u32;
+        table.add_volatile(delta_volatile);
         let shard_idx = self.ks.shard_of_slot(slot);
         if let Some(d) = self.shard_mut(shard_idx).and_then(|s| s.db_mut(db)) {
             if old.is_none() {
@@ -618,16 +610,17 @@ impl<'a> Locked<'a> {
     /// Removes a key, returning its entry (expired or not).
     pub fn remove(&mut self, db: usize, key: &[u8]) -> Result<Option<Entry>, AccessError> {
         let hash = self.ks.hash(key);
+        let hasher = &self.ks.hasher;
         let Some(table) = self.slot_table(db, key, false)? else {
             return Ok(None);
         };
-        let removed = match table.table.find_entry(hash, |e| e.key() == key) {
-            Ok(o) => o.remove().0,
-            Err(_) => return Ok(None),
+        let Some(removed) = table.remove(hash, key, |e| hasher.hash_one(e.key())) else {
+            return Ok(None);
         };
         let volatile = removed.expire().is_some();
         if volatile {
-            table.volatile = table.volatile.saturating_sub(1);
+            // A table emptied by the removal is freed, and its count with it.
+            table.add_volatile(-1);
         }
         if let Some(d) = self.counts(db, key) {
             d.keys = d.keys.saturating_sub(1);
@@ -649,13 +642,13 @@ impl<'a> Locked<'a> {
         let Some(table) = self.slot_table(db, key, false)? else {
             return Ok(false);
         };
-        let Some(entry) = table.table.find_mut(hash, |e| e.key() == key) else {
+        let Some(entry) = table.find_mut(hash, key) else {
             return Ok(false);
         };
         let was = entry.expire().is_some();
         entry.set_expire(expire_ms);
         let delta = i64::from(expire_ms.is_some()) - i64::from(was);
-        table.volatile = (i64::from(table.volatile) + delta) as u32;
+        table.add_volatile(delta);
         if let Some(d) = self.counts(db, key) {
             d.volatile = (d.volatile as i64 + delta) as usize;
         }

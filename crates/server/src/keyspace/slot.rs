@@ -5,7 +5,7 @@ pub const SLOTS: usize = 16384;
 
 /// The hash slot of a key, honouring `{...}` hash tags as Redis Cluster does.
 pub fn key_slot(key: &[u8]) -> usize {
-    let hashed = match key.iter().position(|&b| b == b'{') {
+    let hashed = match find_byte(key, b'{') {
         Some(open) => match key[open + 1..].iter().position(|&b| b == b'}') {
             Some(0) | None => key,
             Some(len) => &key[open + 1..open + 1 + len],
@@ -13,6 +13,35 @@ pub fn key_slot(key: &[u8]) -> usize {
         None => key,
     };
     usize::from(crc16(hashed)) & (SLOTS - 1)
+}
+
+/// Position of the first `byte` in `bytes`, eight bytes per step (every
+/// command's key is scanned for a `{`, and a byte loop cost more than the CRC).
+#[inline]
+fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO * u64::from(byte);
+    let mut words = bytes.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let &[a, b, c, d, e, f, g, h] = word else {
+            continue;
+        };
+        let x = u64::from_le_bytes([a, b, c, d, e, f, g, h]) ^ pattern;
+        // High bit set in each zero byte of x; a false positive can only follow
+        // a true zero byte, so the lowest flagged byte is a real match.
+        let zero = x.wrapping_sub(LO) & !x & HI;
+        if zero != 0 {
+            return Some(base + zero.trailing_zeros() as usize / 8);
+        }
+        base += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&b| b == byte)
+        .map(|p| base + p)
 }
 
 /// CRC16-CCITT (XMODEM): polynomial 0x1021, initial value 0.
@@ -121,5 +150,32 @@ mod tests {
         );
         assert_eq!(key_slot(b"foo{}{bar}"), key_slot(b"foo{}{bar}"));
         assert_eq!(key_slot(b"{}foo"), usize::from(crc16(b"{}foo")) & 16383);
+    }
+
+    #[test]
+    fn find_byte_matches_position() {
+        let mut buf = Vec::new();
+        for len in 0..40 {
+            buf.clear();
+            buf.extend((0..len).map(|i| b'a' + (i % 26) as u8));
+            assert_eq!(find_byte(&buf, b'{'), None);
+            for at in 0..len {
+                let mut b = buf.clone();
+                b[at] = b'{';
+                // Bytes that differ from `{` by one bit exercise the false
+                // positives of the word trick.
+                if at + 1 < len {
+                    b[at + 1] = b'{' ^ 1;
+                }
+                if at > 0 {
+                    b[at - 1] = b'{' ^ 1;
+                }
+                assert_eq!(find_byte(&b, b'{'), Some(at), "len {len} at {at}");
+                if at + 2 < len {
+                    b[at + 2] = b'{';
+                    assert_eq!(find_byte(&b, b'{'), Some(at));
+                }
+            }
+        }
     }
 }
