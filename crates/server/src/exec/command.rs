@@ -56,27 +56,6 @@ pub mod flags {
     pub const PROTECTED: u32 = 1 << 18;
     /// Accesses keys across the whole keyspace: locks every shard.
     pub const LOCK_ALL: u32 = 1 << 24;
-
-    /// Flag names in COMMAND INFO order.
-    pub const NAMES: &[(u32, &str)] = &[
-        (WRITE, "write"),
-        (READONLY, "readonly"),
-        (DENYOOM, "denyoom"),
-        (ADMIN, "admin"),
-        (PUBSUB, "pubsub"),
-        (NOSCRIPT, "noscript"),
-        (BLOCKING, "blocking"),
-        (LOADING, "loading"),
-        (STALE, "stale"),
-        (SKIP_MONITOR, "skip_monitor"),
-        (SKIP_SLOWLOG, "skip_slowlog"),
-        (FAST, "fast"),
-        (NO_AUTH, "no_auth"),
-        (MAY_REPLICATE, "may_replicate"),
-        (NO_MULTI, "no_multi"),
-        (ALLOW_BUSY, "allow_busy"),
-        (NO_MANDATORY_KEYS, "no_mandatory_keys"),
-    ];
 }
 
 /// ACL categories (as reported by COMMAND INFO, `@` omitted).
