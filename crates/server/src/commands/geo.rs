@@ -25,6 +25,71 @@ use crate::types::zset::{AddFlags, AddOutcome, ScoreRange, ZSet};
 const RW_WRITE: u64 = acl::WRITE | acl::GEO | acl::SLOW;
 const RO_READ: u64 = acl::READ | acl::GEO | acl::SLOW;
 
+/// `M | KM | FT | MI`: the unit of every radius, box and distance.
+const UNIT: ArgSpec = oneof(
+    "unit",
+    &[
+        token("m", "M"),
+        token("km", "KM"),
+        token("ft", "FT"),
+        token("mi", "MI"),
+    ],
+);
+/// `[ASC | DESC]`.
+const ORDER: ArgSpec = oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional();
+/// `[COUNT count [ANY]]`.
+const COUNT: ArgSpec = block(
+    "count-block",
+    &[
+        integer("count").token("COUNT"),
+        token("any", "ANY").optional(),
+    ],
+)
+.optional();
+/// [`COUNT`] where Redis documents ANY as added in 6.2.0 (GEORADIUS, GEORADIUS_RO).
+const COUNT_ANY_SINCE_62: ArgSpec = block(
+    "count-block",
+    &[
+        integer("count").token("COUNT"),
+        token("any", "ANY").optional().since("6.2.0"),
+    ],
+)
+.optional();
+/// The WITH* reply options of the search commands.
+const WITHCOORD: ArgSpec = token("withcoord", "WITHCOORD").optional();
+/// See [`WITHCOORD`].
+const WITHDIST: ArgSpec = token("withdist", "WITHDIST").optional();
+/// See [`WITHCOORD`].
+const WITHHASH: ArgSpec = token("withhash", "WITHHASH").optional();
+/// `[STORE key | STOREDIST key]` of GEORADIUS and GEORADIUSBYMEMBER.
+const RADIUS_STORE: ArgSpec = oneof(
+    "store",
+    &[
+        key("storekey", 1).token("STORE").display("key"),
+        key("storedistkey", 2).token("STOREDIST").display("key"),
+    ],
+)
+.optional();
+/// `FROMMEMBER member | FROMLONLAT longitude latitude` of GEOSEARCH(STORE).
+const SEARCH_FROM: ArgSpec = oneof(
+    "from",
+    &[
+        string("member").token("FROMMEMBER"),
+        block("fromlonlat", &[double("longitude"), double("latitude")]).token("FROMLONLAT"),
+    ],
+);
+/// `BYRADIUS radius unit | BYBOX width height unit` of GEOSEARCH(STORE).
+const SEARCH_BY: ArgSpec = oneof(
+    "by",
+    &[
+        block("circle", &[double("radius").token("BYRADIUS"), UNIT]),
+        block(
+            "box",
+            &[double("width").token("BYBOX"), double("height"), UNIT],
+        ),
+    ],
+);
+
 /// The GEO command table.
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("geoadd", -5, WRITE | DENYOOM, "geo", geoadd)
@@ -63,16 +128,7 @@ pub static COMMANDS: &[CommandDef] = &[
             key("key", 0),
             string("member1"),
             string("member2"),
-            oneof(
-                "unit",
-                &[
-                    token("m", "M"),
-                    token("km", "KM"),
-                    token("ft", "FT"),
-                    token("mi", "MI"),
-                ],
-            )
-            .optional(),
+            UNIT.optional(),
         ]),
     CommandDef::new("geohash", -2, READONLY, "geo", geohash_cmd)
         .acl(RO_READ)
@@ -106,62 +162,13 @@ pub static COMMANDS: &[CommandDef] = &[
         .key_specs(&[KeySpec::single(RO | ACCESS, 1)])
         .args(&[
             key("key", 0),
-            oneof(
-                "from",
-                &[
-                    string("member").token("FROMMEMBER"),
-                    block("fromlonlat", &[double("longitude"), double("latitude")])
-                        .token("FROMLONLAT"),
-                ],
-            ),
-            oneof(
-                "by",
-                &[
-                    block(
-                        "circle",
-                        &[
-                            double("radius").token("BYRADIUS"),
-                            oneof(
-                                "unit",
-                                &[
-                                    token("m", "M"),
-                                    token("km", "KM"),
-                                    token("ft", "FT"),
-                                    token("mi", "MI"),
-                                ],
-                            ),
-                        ],
-                    ),
-                    block(
-                        "box",
-                        &[
-                            double("width").token("BYBOX"),
-                            double("height"),
-                            oneof(
-                                "unit",
-                                &[
-                                    token("m", "M"),
-                                    token("km", "KM"),
-                                    token("ft", "FT"),
-                                    token("mi", "MI"),
-                                ],
-                            ),
-                        ],
-                    ),
-                ],
-            ),
-            oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
-            block(
-                "count-block",
-                &[
-                    integer("count").token("COUNT"),
-                    token("any", "ANY").optional(),
-                ],
-            )
-            .optional(),
-            token("withcoord", "WITHCOORD").optional(),
-            token("withdist", "WITHDIST").optional(),
-            token("withhash", "WITHHASH").optional(),
+            SEARCH_FROM,
+            SEARCH_BY,
+            ORDER,
+            COUNT,
+            WITHCOORD,
+            WITHDIST,
+            WITHHASH,
         ]),
     CommandDef::new("geosearchstore", -8, WRITE | DENYOOM, "geo", geosearchstore)
         .acl(RW_WRITE)
@@ -184,59 +191,10 @@ pub static COMMANDS: &[CommandDef] = &[
         .args(&[
             key("destination", 0),
             key("source", 1),
-            oneof(
-                "from",
-                &[
-                    string("member").token("FROMMEMBER"),
-                    block("fromlonlat", &[double("longitude"), double("latitude")])
-                        .token("FROMLONLAT"),
-                ],
-            ),
-            oneof(
-                "by",
-                &[
-                    block(
-                        "circle",
-                        &[
-                            double("radius").token("BYRADIUS"),
-                            oneof(
-                                "unit",
-                                &[
-                                    token("m", "M"),
-                                    token("km", "KM"),
-                                    token("ft", "FT"),
-                                    token("mi", "MI"),
-                                ],
-                            ),
-                        ],
-                    ),
-                    block(
-                        "box",
-                        &[
-                            double("width").token("BYBOX"),
-                            double("height"),
-                            oneof(
-                                "unit",
-                                &[
-                                    token("m", "M"),
-                                    token("km", "KM"),
-                                    token("ft", "FT"),
-                                    token("mi", "MI"),
-                                ],
-                            ),
-                        ],
-                    ),
-                ],
-            ),
-            oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
-            block(
-                "count-block",
-                &[
-                    integer("count").token("COUNT"),
-                    token("any", "ANY").optional(),
-                ],
-            )
-            .optional(),
+            SEARCH_FROM,
+            SEARCH_BY,
+            ORDER,
+            COUNT,
             token("storedist", "STOREDIST").optional(),
         ]),
     CommandDef::new("georadius", -6, WRITE | DENYOOM, "geo", georadius)
@@ -270,35 +228,13 @@ pub static COMMANDS: &[CommandDef] = &[
             double("longitude"),
             double("latitude"),
             double("radius"),
-            oneof(
-                "unit",
-                &[
-                    token("m", "M"),
-                    token("km", "KM"),
-                    token("ft", "FT"),
-                    token("mi", "MI"),
-                ],
-            ),
-            token("withcoord", "WITHCOORD").optional(),
-            token("withdist", "WITHDIST").optional(),
-            token("withhash", "WITHHASH").optional(),
-            block(
-                "count-block",
-                &[
-                    integer("count").token("COUNT"),
-                    token("any", "ANY").optional().since("6.2.0"),
-                ],
-            )
-            .optional(),
-            oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
-            oneof(
-                "store",
-                &[
-                    key("storekey", 1).token("STORE").display("key"),
-                    key("storedistkey", 2).token("STOREDIST").display("key"),
-                ],
-            )
-            .optional(),
+            UNIT,
+            WITHCOORD,
+            WITHDIST,
+            WITHHASH,
+            COUNT_ANY_SINCE_62,
+            ORDER,
+            RADIUS_STORE,
         ])
         .keys_fn(getkeys::georadius_keys),
     CommandDef::new("georadius_ro", -6, READONLY, "geo", georadius_ro)
@@ -319,27 +255,12 @@ pub static COMMANDS: &[CommandDef] = &[
             double("longitude"),
             double("latitude"),
             double("radius"),
-            oneof(
-                "unit",
-                &[
-                    token("m", "M"),
-                    token("km", "KM"),
-                    token("ft", "FT"),
-                    token("mi", "MI"),
-                ],
-            ),
-            token("withcoord", "WITHCOORD").optional(),
-            token("withdist", "WITHDIST").optional(),
-            token("withhash", "WITHHASH").optional(),
-            block(
-                "count-block",
-                &[
-                    integer("count").token("COUNT"),
-                    token("any", "ANY").optional().since("6.2.0"),
-                ],
-            )
-            .optional(),
-            oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
+            UNIT,
+            WITHCOORD,
+            WITHDIST,
+            WITHHASH,
+            COUNT_ANY_SINCE_62,
+            ORDER,
         ]),
     CommandDef::new(
         "georadiusbymember",
@@ -374,35 +295,13 @@ pub static COMMANDS: &[CommandDef] = &[
         key("key", 0),
         string("member"),
         double("radius"),
-        oneof(
-            "unit",
-            &[
-                token("m", "M"),
-                token("km", "KM"),
-                token("ft", "FT"),
-                token("mi", "MI"),
-            ],
-        ),
-        token("withcoord", "WITHCOORD").optional(),
-        token("withdist", "WITHDIST").optional(),
-        token("withhash", "WITHHASH").optional(),
-        block(
-            "count-block",
-            &[
-                integer("count").token("COUNT"),
-                token("any", "ANY").optional(),
-            ],
-        )
-        .optional(),
-        oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
-        oneof(
-            "store",
-            &[
-                key("storekey", 1).token("STORE").display("key"),
-                key("storedistkey", 2).token("STOREDIST").display("key"),
-            ],
-        )
-        .optional(),
+        UNIT,
+        WITHCOORD,
+        WITHDIST,
+        WITHHASH,
+        COUNT,
+        ORDER,
+        RADIUS_STORE,
     ])
     .keys_fn(getkeys::georadius_keys),
     CommandDef::new(
@@ -430,27 +329,12 @@ pub static COMMANDS: &[CommandDef] = &[
         key("key", 0),
         string("member"),
         double("radius"),
-        oneof(
-            "unit",
-            &[
-                token("m", "M"),
-                token("km", "KM"),
-                token("ft", "FT"),
-                token("mi", "MI"),
-            ],
-        ),
-        token("withcoord", "WITHCOORD").optional(),
-        token("withdist", "WITHDIST").optional(),
-        token("withhash", "WITHHASH").optional(),
-        block(
-            "count-block",
-            &[
-                integer("count").token("COUNT"),
-                token("any", "ANY").optional(),
-            ],
-        )
-        .optional(),
-        oneof("order", &[token("asc", "ASC"), token("desc", "DESC")]).optional(),
+        UNIT,
+        WITHCOORD,
+        WITHDIST,
+        WITHHASH,
+        COUNT,
+        ORDER,
     ]),
 ];
 
