@@ -30,6 +30,33 @@ use crate::types::Object;
 
 const ZS: u64 = acl::SORTEDSET;
 
+/// `[WEIGHTS weight [weight ...]]`.
+const WEIGHTS: ArgSpec = integer("weight").token("WEIGHTS").optional().multiple();
+/// `[AGGREGATE SUM | MIN | MAX]`.
+const AGGREGATE: ArgSpec = oneof(
+    "aggregate",
+    &[
+        token("sum", "SUM"),
+        token("min", "MIN"),
+        token("max", "MAX"),
+    ],
+)
+.token("AGGREGATE")
+.optional();
+/// Key specs of ZUNIONSTORE and ZINTERSTORE: the destination, then numkeys sources.
+const STORE_SPECS: &[KeySpec] = &[
+    KeySpec::single(OW | UPDATE, 1),
+    KeySpec::keynum(RO | ACCESS, 2, 0, 1, 1),
+];
+/// Arguments of ZUNIONSTORE and ZINTERSTORE.
+const STORE_ARGS: &[ArgSpec] = &[
+    key("destination", 0),
+    integer("numkeys"),
+    key("key", 1).multiple(),
+    WEIGHTS,
+    AGGREGATE,
+];
+
 /// The sorted-set algebra command table.
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef::new("zunion", -3, READONLY, "sorted-set", zunion)
@@ -46,17 +73,8 @@ pub static COMMANDS: &[CommandDef] = &[
         .args(&[
             integer("numkeys"),
             key("key", 0).multiple(),
-            integer("weight").token("WEIGHTS").optional().multiple(),
-            oneof(
-                "aggregate",
-                &[
-                    token("sum", "SUM"),
-                    token("min", "MIN"),
-                    token("max", "MAX"),
-                ],
-            )
-            .token("AGGREGATE")
-            .optional(),
+            WEIGHTS,
+            AGGREGATE,
             token("withscores", "WITHSCORES").optional(),
         ])
         .keys_fn(getkeys::numkeys_keys),
@@ -74,17 +92,8 @@ pub static COMMANDS: &[CommandDef] = &[
         .args(&[
             integer("numkeys"),
             key("key", 0).multiple(),
-            integer("weight").token("WEIGHTS").optional().multiple(),
-            oneof(
-                "aggregate",
-                &[
-                    token("sum", "SUM"),
-                    token("min", "MIN"),
-                    token("max", "MAX"),
-                ],
-            )
-            .token("AGGREGATE")
-            .optional(),
+            WEIGHTS,
+            AGGREGATE,
             token("withscores", "WITHSCORES").optional(),
         ])
         .keys_fn(getkeys::numkeys_keys),
@@ -141,26 +150,8 @@ pub static COMMANDS: &[CommandDef] = &[
             "the result's size."
         ),
     )
-    .key_specs(&[
-        KeySpec::single(OW | UPDATE, 1),
-        KeySpec::keynum(RO | ACCESS, 2, 0, 1, 1),
-    ])
-    .args(&[
-        key("destination", 0),
-        integer("numkeys"),
-        key("key", 1).multiple(),
-        integer("weight").token("WEIGHTS").optional().multiple(),
-        oneof(
-            "aggregate",
-            &[
-                token("sum", "SUM"),
-                token("min", "MIN"),
-                token("max", "MAX"),
-            ],
-        )
-        .token("AGGREGATE")
-        .optional(),
-    ])
+    .key_specs(STORE_SPECS)
+    .args(STORE_ARGS)
     .keys_fn(getkeys::numkeys_store_keys),
     CommandDef::new(
         "zinterstore",
@@ -178,26 +169,8 @@ pub static COMMANDS: &[CommandDef] = &[
             "size, K the number of sets and M the result's size."
         ),
     )
-    .key_specs(&[
-        KeySpec::single(OW | UPDATE, 1),
-        KeySpec::keynum(RO | ACCESS, 2, 0, 1, 1),
-    ])
-    .args(&[
-        key("destination", 0),
-        integer("numkeys"),
-        key("key", 1).multiple(),
-        integer("weight").token("WEIGHTS").optional().multiple(),
-        oneof(
-            "aggregate",
-            &[
-                token("sum", "SUM"),
-                token("min", "MIN"),
-                token("max", "MAX"),
-            ],
-        )
-        .token("AGGREGATE")
-        .optional(),
-    ])
+    .key_specs(STORE_SPECS)
+    .args(STORE_ARGS)
     .keys_fn(getkeys::numkeys_store_keys),
     CommandDef::new("zdiffstore", -4, WRITE | DENYOOM, "sorted-set", zdiffstore)
         .acl(acl::WRITE | ZS | acl::SLOW)
