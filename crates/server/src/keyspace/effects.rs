@@ -181,17 +181,6 @@ impl EffectLog {
         });
     }
 
-    /// Adds `n` to the dirty weight of the last change (a command that counts
-    /// more than one change for one key, as LPUSH counts its elements).
-    pub fn add_dirty(&mut self, n: u32) {
-        if let Some(d) = self.data.as_mut() {
-            if let Some(last) = d.items.last_mut() {
-                last.dirty = last.dirty.saturating_add(n);
-                d.dirty += u64::from(n);
-            }
-        }
-    }
-
     /// Number of changes recorded.
     #[inline]
     pub fn len(&self) -> usize {
@@ -240,12 +229,6 @@ impl EffectLog {
         d.rewrites.push(argv);
     }
 
-    /// Asks for the running command not to be propagated even though it
-    /// changed data (its rewrites, if any, still are).
-    pub fn propagate_nothing(&mut self) {
-        self.data_mut().rewritten = true;
-    }
-
     /// The propagated form of the command being recorded: `None` when it is
     /// the command itself, else the rewrites (possibly none). Resets it for
     /// the next command.
@@ -270,19 +253,6 @@ impl EffectLog {
             d.clear();
         }
     }
-
-    /// Forgets the changes from `from` on (after they were published).
-    pub fn truncate(&mut self, from: usize) {
-        if let Some(d) = self.data.as_mut() {
-            if let Some(it) = d.items.get(from) {
-                let keep = it.key.start as usize;
-                d.items.truncate(from);
-                d.bytes.truncate(keep);
-                d.dirty = d.items.iter().map(|i| u64::from(i.dirty)).sum();
-                d.expired = d.items.iter().filter(|i| i.event == EXPIRED).count() as u64;
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -294,18 +264,19 @@ mod tests {
         let mut log = EffectLog::default();
         log.record(0, b"a", "set", 1);
         log.record_db(3, "flushdb", 1);
-        log.record(2, b"key", "lpush", 1);
-        log.add_dirty(2);
+        log.record(2, b"key", "lpush", 3);
+        log.record(2, b"key", EXPIRED, 0);
         let all: Vec<_> = log.since(0).collect();
-        assert_eq!(all.len(), 3);
+        assert_eq!(all.len(), 4);
+        assert_eq!(log.totals(), (5, 1));
         assert_eq!((all[0].db, all[0].key, all[0].event), (0, &b"a"[..], "set"));
         assert!(all[1].whole_db && all[1].key.is_empty());
         assert_eq!((all[2].key, all[2].dirty), (&b"key"[..], 3));
-        assert_eq!(log.since(2).count(), 1);
-        log.truncate(1);
-        assert_eq!(log.len(), 1);
+        assert_eq!(log.since(2).count(), 2);
+        log.clear();
+        assert_eq!((log.len(), log.totals()), (0, (0, 0)));
         log.record(1, b"bb", "del", 1);
-        assert_eq!(log.get(1).map(|e| e.key), Some(&b"bb"[..]));
+        assert_eq!(log.get(0).map(|e| e.key), Some(&b"bb"[..]));
         drop(log);
         // The next record on this thread reuses the cleared buffers.
         let mut again = EffectLog::default();
@@ -321,7 +292,9 @@ mod tests {
         log.rewrite(vec![b"SREM".to_vec(), b"s".to_vec(), b"m".to_vec()]);
         assert_eq!(log.take_rewrites().map(|r| r.len()), Some(1));
         assert!(log.take_rewrites().is_none());
-        log.propagate_nothing();
-        assert_eq!(log.take_rewrites().map(|r| r.len()), Some(0));
+        log.rewrite(Vec::new());
+        assert!(log.has_rewrites());
+        log.clear();
+        assert!(!log.has_rewrites());
     }
 }

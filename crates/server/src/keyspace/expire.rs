@@ -142,7 +142,7 @@ mod tests {
             let mut c = ExpireCursor::default();
             let mut published = 0;
             let mut publish = |l: &mut Locked<'_>| {
-                published += l.expired_since(0);
+                published += l.effects.totals().1;
                 l.effects.clear();
             };
             let expired =

@@ -318,14 +318,6 @@ pub enum AccessError {
 }
 
 impl<'a> Locked<'a> {
-    /// Number of keys deleted by expiry recorded from `from` on.
-    pub fn expired_since(&self, from: usize) -> u64 {
-        self.effects
-            .since(from)
-            .filter(|e| e.event == effects::EXPIRED)
-            .count() as u64
-    }
-
     /// The keyspace these locks belong to.
     pub fn keyspace(&self) -> &'a Keyspace {
         self.ks
@@ -697,7 +689,7 @@ mod tests {
         let mut l = ks.lock_key(b"a");
         assert!(l.get(1, b"a", 99).expect("locked").is_some());
         assert!(l.get(1, b"a", 100).expect("locked").is_none());
-        assert_eq!(l.expired_since(0), 1);
+        assert_eq!(l.effects.totals().1, 1);
         drop(l);
         assert_eq!(ks.db_counts(1), (0, 0));
     }
